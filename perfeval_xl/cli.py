@@ -1,0 +1,24 @@
+"""The `perfeval` command line: thin wrappers over the library, Chinese output for bureau staff."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="perfeval",
+    help="项目支出绩效自评工具：生成工作簿、计分、回收汇总。",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.command()
+def version() -> None:
+    """Print the installed version."""
+    from perfeval_xl import __version__
+
+    typer.echo(__version__)
+
+
+def main() -> None:
+    app()
