@@ -37,6 +37,7 @@ class Location(BaseModel):
     column: str | None = None
     project_id: str | None = None
     indicator_id: str | None = None
+    field: str | None = None  # which input of the indicator: actual, score, tier, reason, ...
 
     def describe(self) -> str:
         parts = []

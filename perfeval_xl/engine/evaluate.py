@@ -1,0 +1,269 @@
+"""Evaluate a project: indicator scores, budget figures, subtotals, total, grade, findings.
+
+This is the single source of truth for every number the product shows. It does no
+I/O; the workbook formulas, the UDFs and the collector are checked against it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from perfeval_xl.engine.indicator import FIELD_LABELS, IndicatorScorer, number_entry
+from perfeval_xl.engine.numbers import div, round_half_up
+from perfeval_xl.engine.profile import ScoringProfile
+from perfeval_xl.engine.resolve import ResolvedIndicator, resolve
+from perfeval_xl.engine.stated import FIGURE_LABELS, check_stated, check_stated_grade
+from perfeval_xl.findings import Finding, Location, finding
+from perfeval_xl.model import (
+    BudgetFigures,
+    EvaluatorSummary,
+    GroupResult,
+    IndicatorKind,
+    IndicatorResult,
+    Project,
+    ProjectInputs,
+    ProjectResult,
+)
+
+ZERO = Decimal(0)
+BUDGET_LABEL = "预算执行率"
+
+
+def resolve_project(
+    project: Project, profile: ScoringProfile, default_kind: IndicatorKind | None = None
+) -> list[ResolvedIndicator]:
+    return [
+        resolve(ind, profile, default_kind, Location(project_id=project.id, indicator_id=ind.id))
+        for ind in project.indicators
+    ]
+
+
+def group_paths(project: Project) -> list[tuple[str, ...]]:
+    """Every inner node of the tree, in the order the leaves first reach it (preorder)."""
+    seen: dict[tuple[str, ...], None] = {}
+    for ind in project.indicators:
+        for depth in range(1, len(ind.path) + 1):
+            seen.setdefault(ind.path[:depth], None)
+    for group in project.groups:
+        seen.setdefault(group.path, None)
+    return list(seen)
+
+
+def evaluate(
+    project: Project,
+    inputs: ProjectInputs | None,
+    profile: ScoringProfile,
+    resolved: Sequence[ResolvedIndicator] | None = None,
+) -> ProjectResult:
+    """Score `project` with `inputs` under `profile`. `resolved` may be passed to reuse a resolution."""
+    inputs = inputs or ProjectInputs(project_id=project.id)
+    resolved = resolved if resolved is not None else resolve_project(project, profile)
+    findings: list[Finding] = []
+    budget, budget_findings = budget_figures(project, inputs, profile)
+    findings.extend(budget_findings)
+
+    scorer = IndicatorScorer(profile, project.id)
+    results: list[IndicatorResult] = []
+    unfilled = budget_unfilled(project, inputs)
+    for ind in resolved:
+        inp = inputs.indicator(ind.id)
+        result = scorer.score(ind, inp, (budget.annual_budget, budget.executed))
+        results.append(result)
+        unfilled += sum(1 for f in result.findings if f.code == "INPUT_MISSING")
+        findings.extend(result.findings)
+
+    groups = _groups(project, results)
+    total = _total(results, profile)
+    grade = profile.grade(total)
+    evaluators, evaluator_findings = _evaluators(project, inputs, total)
+    findings.extend(evaluator_findings)
+    findings.extend(_stated(project, inputs, results, groups, budget, total, grade, evaluators))
+    return ProjectResult(
+        project_id=project.id,
+        indicators=tuple(results),
+        groups=tuple(groups),
+        budget=budget,
+        total=total,
+        grade=grade,
+        unfilled=unfilled,
+        evaluators=evaluators,
+        findings=tuple(findings),
+    )
+
+
+def budget_figures(project: Project, inputs: ProjectInputs, profile: ScoringProfile) -> tuple[BudgetFigures, list[Finding]]:
+    """The budget table's totals: Σ over sources; a total stays blank while a needed source is blank."""
+    findings: list[Finding] = []
+    annual = project.annual_budget
+    budgeted = {f.source for f in project.funds if f.annual_budget}
+    totals: dict[str, Decimal | None] = {}
+    for field in ("received", "executed"):
+        total: Decimal | None = ZERO
+        given = {f.source: getattr(f, field) for f in inputs.funds}
+        for source in sorted(set(given) | budgeted, key=_source_order(project)):
+            loc = Location(project_id=project.id, field=f"{field}:{source}")
+            value, bad = number_entry(given.get(source))
+            label = f"{source}{FIELD_LABELS[field]}"
+            if bad is not None:
+                findings.append(finding("INPUT_NOT_NUMBER", loc, indicator=BUDGET_LABEL, field=label, value=bad))
+                total = None
+            elif value is None:
+                if source in budgeted:
+                    findings.append(finding("INPUT_MISSING", loc, indicator=BUDGET_LABEL, field=label))
+                    total = None
+            elif value < 0:
+                findings.append(finding("NEGATIVE_INPUT", loc, indicator=BUDGET_LABEL, field=label, value=value))
+                total = None
+            elif total is not None:
+                total += value
+        totals[field] = total
+        stated_total = inputs.stated_totals.get(field)
+        if stated_total is not None and total is not None and stated_total != total:
+            findings.append(finding("FUNDS_TOTAL_MISMATCH", Location(project_id=project.id, field=field),
+                                    field=FIELD_LABELS[field], stated=stated_total, computed=total))
+
+    received, executed = totals["received"], totals["executed"]
+    has_budget_leaf = any(ind.kind is IndicatorKind.BUDGET for ind in project.indicators)
+    if (annual is None or annual <= 0) and (has_budget_leaf or project.funds):
+        findings.append(finding("BUDGET_ZERO", Location(project_id=project.id, field="annual_budget")))
+    positive_budget = annual is not None and annual > 0
+    for field, value in (("executed", executed), ("received", received)):
+        if positive_budget and value is not None and value > annual * profile.amount_unit_slip_ratio:
+            findings.append(finding("AMOUNT_UNIT_SLIP", Location(project_id=project.id, field=field),
+                                    field=FIELD_LABELS[field], value=value, budget=annual,
+                                    ratio=round_half_up(div(value, annual), 0)))
+    figures = BudgetFigures(
+        initial_budget=project.initial_budget,
+        annual_budget=annual,
+        received=received,
+        executed=executed,
+        balance=received - executed if received is not None and executed is not None else None,
+        arrival_rate=div(received, annual) if received is not None and positive_budget else None,
+        execution_rate=div(executed, annual) if executed is not None and positive_budget else None,
+    )
+    return figures, findings
+
+
+def budget_unfilled(project: Project, inputs: ProjectInputs) -> int:
+    """Blank executed/received amounts of budgeted sources count as unfilled inputs."""
+    given = {f.source: f for f in inputs.funds}
+    count = 0
+    for line in project.funds:
+        if not line.annual_budget:
+            continue
+        entry = given.get(line.source)
+        for field in ("received", "executed"):
+            if entry is None or number_entry(getattr(entry, field))[0] is None:
+                count += 1
+    return count
+
+
+def _source_order(project: Project):
+    order = {f.source: i for i, f in enumerate(project.funds)}
+    return lambda source: (order.get(source, len(order)), source)
+
+
+def _groups(project: Project, results: list[IndicatorResult]) -> list[GroupResult]:
+    declared = {g.path: g for g in project.groups}
+    out: list[GroupResult] = []
+    for path in group_paths(project):
+        members = [r for ind, r in zip(project.indicators, results) if ind.path[: len(path)] == path]
+        applicable = [r for r in members if not r.not_applicable]
+        weight_sum = sum((r.weight for r in applicable if r.weight is not None), ZERO)
+        scores = [r.score for r in applicable]
+        score = None if any(s is None for s in scores) else sum(scores, ZERO)
+        group = declared.get(path)
+        weight = group.weight if group is not None and group.weight is not None else weight_sum
+        rate = div(score, weight_sum) if score is not None and weight_sum > 0 else None
+        out.append(GroupResult(path=path, code=group.code if group else None, weight=weight, score=score, rate=rate))
+    return out
+
+
+def _total(results: list[IndicatorResult], profile: ScoringProfile) -> Decimal | None:
+    applicable = [r for r in results if not r.not_applicable]
+    if not applicable or any(r.score is None for r in applicable):
+        return None
+    total = sum((r.score for r in applicable), ZERO)
+    if not profile.allow_not_applicable:
+        return total
+    weights = sum((r.weight for r in applicable), ZERO)
+    if weights <= 0:
+        return None
+    # Rescaled once, over the rounded scores (REFERENCE §3, N/A indicators).
+    return round_half_up(div(total * profile.total_points, weights), profile.score_places)
+
+
+def _evaluators(
+    project: Project, inputs: ProjectInputs, total: Decimal | None
+) -> tuple[EvaluatorSummary, list[Finding]]:
+    findings: list[Finding] = []
+    scores: list[Decimal] = []
+    for position, evaluator in enumerate(inputs.evaluators):
+        value, bad = number_entry(evaluator.score)
+        loc = Location(project_id=project.id, field=f"evaluator:{position}")
+        if bad is not None or (value is not None and not ZERO <= value <= 100):
+            findings.append(finding("EVALUATOR_SCORE_INVALID", loc, name=evaluator.name, value=bad or value))
+        elif value is not None:
+            scores.append(value)
+    if not scores:
+        return EvaluatorSummary(count=0, mean=None, minimum=None, maximum=None), findings
+    mean = div(sum(scores, ZERO), Decimal(len(scores)))
+    summary = EvaluatorSummary(count=len(scores), mean=mean, minimum=min(scores), maximum=max(scores))
+    if total is not None and round_half_up(mean, 2) != total:
+        findings.append(finding("EVALUATOR_MEAN_DIFFERS", Location(project_id=project.id, field="evaluators"),
+                                mean=round_half_up(mean, 2), range=summary.spread, total=total))
+    return summary, findings
+
+
+def _stated(
+    project: Project,
+    inputs: ProjectInputs,
+    results: list[IndicatorResult],
+    groups: list[GroupResult],
+    budget: BudgetFigures,
+    total: Decimal | None,
+    grade: str | None,
+    evaluators: EvaluatorSummary,
+) -> list[Finding]:
+    by_id = {r.indicator_id: r for r in results}
+    by_name = {g.name: g for g in groups}
+    out: list[Finding] = []
+    for position, stated in enumerate(inputs.stated):
+        loc = Location(project_id=project.id, indicator_id=stated.indicator_id, field=f"stated:{position}")
+        figure = stated.figure
+        if figure == "grade":
+            out.extend(check_stated_grade(stated.text, grade, loc))
+            continue
+        computed: Decimal | None = None
+        label = None
+        if figure in ("indicator_score", "indicator_rate"):
+            result = by_id.get(stated.indicator_id or "")
+            if result is None:
+                out.append(finding("UNKNOWN_REFERENCE", loc, field="指标编号", value=stated.indicator_id,
+                                   target=project.id))
+                continue
+            computed = result.score if figure == "indicator_score" else result.rate
+            ind = project.indicator(result.indicator_id)
+            label = f"「{ind.label if ind else result.indicator_id}」的" + ("得分" if figure == "indicator_score" else "完成率")
+        elif figure in ("group_score", "group_rate"):
+            group = by_name.get(stated.group or "")
+            if group is None:
+                out.append(finding("UNKNOWN_REFERENCE", loc, field="指标分类", value=stated.group, target=project.id))
+                continue
+            computed = group.score if figure == "group_score" else group.rate
+            label = f"「{group.name}」的" + ("得分" if figure == "group_score" else "得分率")
+        else:
+            computed = {
+                "total": total,
+                "evaluator_mean": evaluators.mean,
+                "budget_rate": budget.execution_rate,
+                "arrival_rate": budget.arrival_rate,
+                "executed": budget.executed,
+                "received": budget.received,
+                "balance": budget.balance,
+            }.get(figure)
+        if stated.source:
+            label = f"{label or FIGURE_LABELS.get(figure, figure)}（{stated.source}）"
+        out.extend(check_stated(figure, stated.text, computed, loc, label))
+    return out

@@ -1,0 +1,216 @@
+"""Score one indicator from its inputs and report what is wrong with them.
+
+Blanks stay blank (never 0), input errors leave the score blank (never clamped), and
+every finding names the indicator and the input field it is about.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from perfeval_xl.engine import rules
+from perfeval_xl.engine.numbers import div, mul, round_half_up, to_decimal
+from perfeval_xl.engine.profile import ScoringProfile
+from perfeval_xl.engine.resolve import ResolvedIndicator
+from perfeval_xl.findings import Finding, Location, finding
+from perfeval_xl.model import IndicatorInput, IndicatorKind, IndicatorResult
+from perfeval_xl.model.inputs import Entry
+
+FIELD_LABELS = {
+    "actual": "实际完成值",
+    "score": "得分",
+    "tier": "完成档次",
+    "reason": "偏差原因分析及改进措施",
+    "executed": "全年执行数",
+    "received": "实际到位资金",
+}
+_HUNDRED = Decimal(100)
+
+
+def number_entry(entry: Entry, percent: bool = False) -> tuple[Decimal | None, str | None]:
+    """(value, None) for a number, (None, raw text) for text that is not one, (None, None) if blank.
+
+    Text such as "98%" is accepted where the cell is a percent cell.
+    """
+    if entry is None:
+        return None, None
+    if isinstance(entry, Decimal):
+        return entry, None
+    text = str(entry).strip()
+    if not text:
+        return None, None
+    if percent and text.endswith(("%", "％")):
+        value = to_decimal(text[:-1])
+        return (div(value, _HUNDRED), None) if value is not None else (None, text)
+    value = to_decimal(text)
+    return (value, None) if value is not None else (None, text)
+
+
+class IndicatorScorer:
+    """Scores the indicators of one project under one profile."""
+
+    def __init__(self, profile: ScoringProfile, project_id: str | None = None) -> None:
+        self.profile = profile
+        self.project_id = project_id
+
+    def _loc(self, ind: ResolvedIndicator, field: str) -> Location:
+        return Location(project_id=self.project_id, indicator_id=ind.id, field=field)
+
+    def _read(
+        self, ind: ResolvedIndicator, entry: Entry, field: str, findings: list[Finding], percent: bool = False
+    ) -> Decimal | None:
+        value, bad_text = number_entry(entry, percent)
+        label = FIELD_LABELS.get(field, field)
+        if bad_text is not None:
+            findings.append(finding("INPUT_NOT_NUMBER", self._loc(ind, field), indicator=ind.indicator.label,
+                                    field=label, value=bad_text))
+            return None
+        if value is None:
+            findings.append(finding("INPUT_MISSING", self._loc(ind, field), indicator=ind.indicator.label, field=label))
+            return None
+        if value < 0:
+            findings.append(finding("NEGATIVE_INPUT", self._loc(ind, field), indicator=ind.indicator.label,
+                                    field=label, value=value))
+            return None
+        return value
+
+    def score(
+        self, ind: ResolvedIndicator, inp: IndicatorInput, budget: tuple[Decimal | None, Decimal | None] = (None, None)
+    ) -> IndicatorResult:
+        """Score `ind`. For the budget kind, `budget` is (A, B) from the budget table."""
+        profile = self.profile
+        findings: list[Finding] = []
+        label = ind.indicator.label
+        if inp.not_applicable:
+            if profile.allow_not_applicable:
+                findings.append(finding("INDICATOR_NOT_APPLICABLE", self._loc(ind, "not_applicable"), indicator=label))
+                return IndicatorResult(indicator_id=ind.id, kind=ind.kind, weight=ind.weight,
+                                       not_applicable=True, findings=tuple(findings))
+            findings.append(finding("NOT_APPLICABLE_DISABLED", self._loc(ind, "not_applicable"), indicator=label))
+        if not ind.scorable:
+            findings.append(finding("TARGET_NOT_SCORABLE", self._loc(ind, "target"), indicator=label,
+                                    target=ind.target.raw))
+            return IndicatorResult(indicator_id=ind.id, kind=ind.kind, weight=ind.weight, findings=tuple(findings))
+
+        w = ind.weight
+        assert w is not None
+        a = ind.target_value
+        b: Decimal | None = None
+        scored: rules.Scored | None = None
+        band: str | None = None
+        kind = ind.kind
+        if kind is IndicatorKind.QUALITATIVE:
+            scored, b, band = self._qualitative(ind, inp, w, findings)
+        elif kind is IndicatorKind.DIRECT:
+            b = self._read(ind, inp.score, "score", findings)
+            if b is not None:
+                if b > w:
+                    findings.append(finding("SCORE_ABOVE_WEIGHT", self._loc(ind, "score"), indicator=label,
+                                            score=b, weight=w))
+                else:
+                    scored = rules.Scored(rate=None, raw_score=b, met=b >= w)
+        elif kind is IndicatorKind.BUDGET:
+            a, b = budget
+            if a is not None and b is not None and a > 0:
+                scored = rules.budget(a, b, w, profile)
+        else:
+            b = self._read(ind, inp.actual, "actual", findings, percent=ind.target.is_percent)
+            if b is not None:
+                if kind is IndicatorKind.BANDED:
+                    scored = rules.banded(ind, b, w)
+                    if scored.raw_score is None:
+                        bands = "；".join(f"{x.label} {x.text}" for x in ind.bands)
+                        findings.append(finding("BAND_NO_MATCH", self._loc(ind, "actual"), indicator=label,
+                                                value=b, bands=bands))
+                        scored = None
+                else:
+                    scored = rules.quantitative(ind, b, profile)
+
+        if scored is None or scored.raw_score is None:
+            return IndicatorResult(indicator_id=ind.id, kind=kind, weight=w, target=a, actual=b, band=band,
+                                   findings=tuple(findings))
+        score = round_half_up(scored.raw_score, profile.score_places)
+        findings.extend(self._after_scoring(ind, inp, a, b, w, score, scored))
+        return IndicatorResult(
+            indicator_id=ind.id, kind=kind, weight=w, target=a, actual=b, rate=scored.rate, score=score,
+            met=scored.met, band=scored.band, findings=tuple(findings),
+        )
+
+    def _qualitative(
+        self, ind: ResolvedIndicator, inp: IndicatorInput, w: Decimal, findings: list[Finding]
+    ) -> tuple[rules.Scored | None, Decimal | None, str | None]:
+        """(scored or None, the entered score, the chosen tier's name)."""
+        profile = self.profile
+        label = ind.indicator.label
+        tier = profile.tier(inp.tier.strip() if inp.tier else None)
+        if tier is None:
+            names = "、".join(t.name for t in profile.qualitative_tiers)
+            if inp.tier:
+                findings.append(finding("QUAL_TIER_MISSING", self._loc(ind, "tier"), indicator=label,
+                                        value=inp.tier, tiers=names))
+            else:
+                findings.append(finding("INPUT_MISSING", self._loc(ind, "tier"), indicator=label,
+                                        field=FIELD_LABELS["tier"]))
+        s = self._read(ind, inp.score, "score", findings)
+        if tier is None or s is None:
+            return None, s, tier.name if tier else None
+        low, high = mul(tier.low, w), mul(tier.high, w)
+        inside = low <= s and (s <= high if tier.high_inclusive else s < high)
+        if not inside:
+            findings.append(finding("QUAL_SCORE_OUT_OF_TIER", self._loc(ind, "score"), indicator=label,
+                                    tier=tier.name, low=low, high=high, score=s))
+            return None, s, tier.name
+        top = tier.name == profile.qualitative_tiers[0].name
+        return rules.Scored(rate=None, raw_score=s, met=top, band=tier.name), s, tier.name
+
+    def _after_scoring(
+        self,
+        ind: ResolvedIndicator,
+        inp: IndicatorInput,
+        a: Decimal | None,
+        b: Decimal | None,
+        w: Decimal,
+        score: Decimal,
+        scored: rules.Scored,
+    ) -> list[Finding]:
+        """The checks that need a score: reasons, over-achievement, strict bounds, slips."""
+        profile = self.profile
+        label = ind.indicator.label
+        kind = ind.kind
+        out: list[Finding] = []
+        reason = (inp.reason or "").strip()
+        quantitative = kind in (IndicatorKind.POSITIVE, IndicatorKind.REVERSE, IndicatorKind.EQUAL,
+                                IndicatorKind.DEDUCTION, IndicatorKind.BANDED)
+
+        if quantitative and ind.target.is_percent and b is not None and b > profile.percent_slip_threshold:
+            out.append(finding("PERCENT_UNIT_SLIP", self._loc(ind, "actual"), indicator=label, value=b,
+                               percent=f"{format(round_half_up(b * 100, 2), 'f')}%"))
+        if ind.strict and a is not None and b == a and kind in (IndicatorKind.POSITIVE, IndicatorKind.REVERSE):
+            if not profile.strict_operators:
+                out.append(finding("STRICT_AT_BOUNDARY", self._loc(ind, "actual"), indicator=label,
+                                   target=ind.target.raw))
+        over = self._over_achieved(kind, a, b)
+        if over and not reason:
+            rate_text = f"{format(round_half_up(scored.rate * 100, 2), 'f')}%" if scored.rate is not None else ""
+            out.append(finding("OVER_ACHIEVEMENT", self._loc(ind, "reason"), indicator=label, rate=rate_text,
+                               threshold=profile.over_threshold))
+        if kind.value in profile.reason_required_kinds and (score < w or not scored.met) and not reason:
+            out.append(finding("REASON_MISSING", self._loc(ind, "reason"), indicator=label, score=score, weight=w))
+        if score == w and reason:
+            phrase = next((p for p in profile.unmet_phrases if p in reason), None)
+            if phrase:
+                out.append(finding("FULL_MARKS_REASON_UNMET", self._loc(ind, "reason"), indicator=label,
+                                   phrase=phrase))
+        if profile.equal_flag_mismatch and kind is IndicatorKind.EQUAL and a is not None and b != a:
+            out.append(finding("EQUAL_MISMATCH", self._loc(ind, "actual"), indicator=label, target=a, value=b))
+        return out
+
+    def _over_achieved(self, kind: IndicatorKind, a: Decimal | None, b: Decimal | None) -> bool:
+        if a is None or b is None or a <= 0:
+            return False
+        t = self.profile.over_threshold
+        if kind in (IndicatorKind.POSITIVE, IndicatorKind.EQUAL):
+            return b >= mul(t, a)
+        if kind is IndicatorKind.REVERSE:
+            return b <= div(a, t)
+        return False

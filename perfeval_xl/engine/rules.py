@@ -1,0 +1,115 @@
+"""The scoring rule of each indicator kind (REFERENCE §3), on Decimals, with no rounding
+other than the profile's `round_rate_first` option and no hidden clamping.
+
+Each function takes the resolved indicator, its inputs as Decimals and the profile,
+and returns the completion rate, the unrounded score and whether the target is met.
+The caller (engine.indicator) handles blanks, negatives and findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from perfeval_xl.engine.numbers import div, mul, round_half_up
+from perfeval_xl.engine.profile import ScoringProfile
+from perfeval_xl.engine.resolve import ResolvedIndicator
+from perfeval_xl.model import IndicatorKind
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    rate: Decimal | None  # 完成率, uncapped; None where not defined
+    raw_score: Decimal | None  # unrounded; None when nothing matches (a band gap)
+    met: bool
+    band: str | None = None
+
+
+def _rate_for_score(rate: Decimal, profile: ScoringProfile) -> Decimal:
+    return round_half_up(rate, profile.rate_places) if profile.round_rate_first else rate
+
+
+def _capped(rate: Decimal, weight: Decimal, profile: ScoringProfile) -> Decimal:
+    """min(rate, 1) × w, with 0 as the floor (a linear reverse rate can go negative)."""
+    r = _rate_for_score(rate, profile)
+    if r >= ONE:
+        return weight
+    if r <= ZERO:
+        return ZERO
+    return mul(r, weight)
+
+
+def positive(a: Decimal, b: Decimal, w: Decimal, strict_met: bool, profile: ScoringProfile) -> Scored:
+    """B ≥ A → w; else B/A × w. A = 0 is met by any non-negative B."""
+    met = b > a if strict_met else b >= a
+    if a == ZERO:
+        return Scored(rate=None, raw_score=w, met=met)
+    rate = div(b, a)
+    return Scored(rate=rate, raw_score=_capped(rate, w, profile), met=met)
+
+
+def reverse(a: Decimal, b: Decimal, w: Decimal, strict_met: bool, variant: str, profile: ScoringProfile) -> Scored:
+    """B ≤ A → w; else A/B × w (ratio) or (1 − (B−A)/A) × w, 0 once B ≥ 2A (linear)."""
+    met = b < a if strict_met else b <= a
+    if variant == "linear":
+        if a == ZERO:
+            return Scored(rate=None, raw_score=w if b <= a else ZERO, met=met)
+        rate = ONE - div(b - a, a)
+        return Scored(rate=rate, raw_score=_capped(rate, w, profile), met=met)
+    if b == ZERO:
+        return Scored(rate=None, raw_score=w, met=met)
+    rate = div(a, b)
+    return Scored(rate=rate, raw_score=_capped(rate, w, profile), met=met)
+
+
+def equal(a: Decimal, b: Decimal, w: Decimal, profile: ScoringProfile) -> Scored:
+    """A = 0: B ≤ 0 → w else 0. A > 0: as positive."""
+    if a == ZERO:
+        return Scored(rate=None, raw_score=w if b <= ZERO else ZERO, met=b <= ZERO)
+    return positive(a, b, w, False, profile)
+
+
+def deduction(ind: ResolvedIndicator, a: Decimal, b: Decimal, w: Decimal) -> Scored:
+    """w − (shortfall / step) × points per step, proportional, never below 0."""
+    rule = ind.deduction
+    assert rule is not None  # guarded by ResolvedIndicator.scorable
+    gap = a - b if rule.shortfall else b - a
+    if gap <= ZERO:
+        return Scored(rate=None, raw_score=w, met=True)
+    lost = mul(div(gap, rule.step), rule.points)
+    return Scored(rate=None, raw_score=max(w - lost, ZERO), met=False)
+
+
+def banded(ind: ResolvedIndicator, b: Decimal, w: Decimal) -> Scored:
+    """Bands tried best to worst; the first that contains B gives its fraction of w."""
+    for position, band in enumerate(ind.bands):
+        if band.interval is not None and band.interval.contains(b):
+            return Scored(rate=None, raw_score=mul(band.fraction, w), met=position == 0, band=band.label)
+    return Scored(rate=None, raw_score=None, met=False)
+
+
+def budget(a: Decimal, b: Decimal, w: Decimal, profile: ScoringProfile) -> Scored:
+    """预算执行率: min(B/A, 1) × w with A = 全年预算数, B = 全年执行数."""
+    rate = div(b, a)
+    return Scored(rate=rate, raw_score=_capped(rate, w, profile), met=b >= a)
+
+
+def quantitative(ind: ResolvedIndicator, b: Decimal, profile: ScoringProfile) -> Scored:
+    """Dispatch for the kinds scored from a target A and an actual B."""
+    a = ind.target_value
+    w = ind.weight
+    assert a is not None and w is not None
+    strict_met = ind.strict and profile.strict_operators
+    kind = ind.kind
+    if kind is IndicatorKind.POSITIVE:
+        return positive(a, b, w, strict_met, profile)
+    if kind is IndicatorKind.REVERSE:
+        return reverse(a, b, w, strict_met, ind.reverse_variant, profile)
+    if kind is IndicatorKind.EQUAL:
+        return equal(a, b, w, profile)
+    if kind is IndicatorKind.DEDUCTION:
+        return deduction(ind, a, b, w)
+    raise ValueError(f"{kind} is not scored from a target and an actual")
