@@ -237,15 +237,16 @@ def _stated(
             continue
         computed: Decimal | None = None
         label = None
-        if figure in ("indicator_score", "indicator_rate"):
+        if figure in ("indicator_score", "indicator_rate", "indicator_actual"):
             result = by_id.get(stated.indicator_id or "")
             if result is None:
                 out.append(finding("UNKNOWN_REFERENCE", loc, field="指标编号", value=stated.indicator_id,
                                    target=project.id))
                 continue
-            computed = result.score if figure == "indicator_score" else result.rate
+            computed = {"indicator_score": result.score, "indicator_rate": result.rate,
+                        "indicator_actual": result.actual}[figure]
             ind = project.indicator(result.indicator_id)
-            label = f"「{ind.label if ind else result.indicator_id}」的" + ("得分" if figure == "indicator_score" else "完成率")
+            label = f"「{ind.label if ind else result.indicator_id}」的" + FIGURE_LABELS[figure].removeprefix("指标")
         elif figure in ("group_score", "group_rate"):
             group = by_name.get(stated.group or "")
             if group is None:

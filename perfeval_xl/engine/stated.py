@@ -21,6 +21,7 @@ FIGURE_LABELS = {
     "arrival_rate": "资金到位率",
     "indicator_score": "指标得分",
     "indicator_rate": "指标完成率",
+    "indicator_actual": "指标实际完成值",
     "group_score": "分类得分",
     "group_rate": "分类得分率",
     "executed": "全年执行数",

@@ -88,7 +88,7 @@ def _param(value: Any) -> ParamValue:
     if value is None or isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return value
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+        return format(value, "f")
     return str(value)
 
 

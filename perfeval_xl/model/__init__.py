@@ -20,6 +20,7 @@ from perfeval_xl.model.project import (
     IndicatorGroup,
     IndicatorKind,
     Manifest,
+    PerformanceTarget,
     Project,
 )
 from perfeval_xl.model.results import (
@@ -33,6 +34,6 @@ from perfeval_xl.model.results import (
 __all__ = [
     "KIND_LABELS", "QUANTITATIVE_KINDS", "Band", "Batch", "BudgetFigures", "CompletionAnswer", "CompletionItem",
     "Contact", "Evaluator", "EvaluatorSummary", "FundInput", "FundLine", "GroupResult", "Indicator",
-    "IndicatorGroup", "IndicatorInput", "IndicatorKind", "IndicatorResult", "Manifest", "Project",
+    "IndicatorGroup", "IndicatorInput", "IndicatorKind", "IndicatorResult", "Manifest", "PerformanceTarget", "Project",
     "ProjectInputs", "ProjectResult", "StatedFigure",
 ]

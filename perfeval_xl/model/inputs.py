@@ -48,6 +48,7 @@ class Evaluator(BaseModel):
 
 StatedKind = Literal[
     "total", "grade", "evaluator_mean", "budget_rate", "arrival_rate", "indicator_score", "indicator_rate",
+    "indicator_actual",
     "group_score", "group_rate", "executed", "received", "balance",
 ]
 

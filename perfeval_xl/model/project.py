@@ -109,6 +109,17 @@ class CompletionItem(BaseModel):
     text: str
 
 
+class PerformanceTarget(BaseModel):
+    """A row of the 绩效目标表 shown as guidance (frameworks whose scores are entered directly)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    dimension: str  # 指标类型: 产出指标, 效益指标 ...
+    name: str
+    target_text: str = ""
+    bands: tuple[Band, ...] = ()
+
+
 class Project(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -126,6 +137,7 @@ class Project(BaseModel):
     funds: tuple[FundLine, ...] = ()
     overall_goal: str = ""  # 年度总体目标（预期目标）
     completion_items: tuple[CompletionItem, ...] = ()
+    targets: tuple[PerformanceTarget, ...] = ()  # guidance rows; scored indicators carry their own
     indicators: tuple[Indicator, ...] = ()
     groups: tuple[IndicatorGroup, ...] = ()
 

@@ -1,0 +1,44 @@
+"""Entry points: read any manifest file and validate it; load only what is wholly valid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from perfeval_xl.findings import Finding, Location, Severity, finding
+from perfeval_xl.manifest.build import LoadedManifest, build_manifest
+from perfeval_xl.manifest.raw import RawManifest
+from perfeval_xl.manifest.text_reader import read_text_manifest
+
+
+class ManifestError(Exception):
+    """The manifest has errors; nothing half-valid is loaded. `findings` lists them all."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        worst = [f for f in findings if f.severity in (Severity.REJECT, Severity.ERROR)]
+        super().__init__(f"manifest has {len(worst)} error(s); first: {worst[0].message('en') if worst else ''}")
+
+
+def _read_raw(path: Path) -> RawManifest:
+    if not path.is_file():
+        raw = RawManifest(source=str(path))
+        raw.findings.append(finding("MANIFEST_UNREADABLE", Location(file=str(path)), detail="文件不存在"))
+        return raw
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from perfeval_xl.manifest.excel_reader import read_excel_manifest
+
+        return read_excel_manifest(path)
+    return read_text_manifest(path)
+
+
+def read_manifest(path: str | Path) -> LoadedManifest:
+    """Read and validate; always returns, with every finding (for `validate-manifest`)."""
+    return build_manifest(_read_raw(Path(path)))
+
+
+def load_manifest(path: str | Path) -> LoadedManifest:
+    """Read and validate; raise ManifestError unless the manifest is wholly valid."""
+    loaded = read_manifest(path)
+    if not loaded.ok:
+        raise ManifestError(loaded.findings)
+    return loaded
