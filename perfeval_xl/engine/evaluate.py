@@ -154,7 +154,8 @@ def budget_unfilled(project: Project, inputs: ProjectInputs) -> int:
             continue
         entry = given.get(line.source)
         for field in ("received", "executed"):
-            if entry is None or number_entry(getattr(entry, field))[0] is None:
+            # Text in an amount cell is an error of its own, not an unfilled input.
+            if entry is None or number_entry(getattr(entry, field)) == (None, None):
                 count += 1
     return count
 
