@@ -67,7 +67,9 @@ def decimal_plain(value: Decimal) -> str:
         return "0"  # also folds -0 and 0E-5
     if abs(value.adjusted()) > _MAX_ADJUSTED_EXPONENT:
         raise CanonicalError(f"Decimal {value} is outside 1E±{_MAX_ADJUSTED_EXPONENT}")
-    return format(value.normalize(), "f")
+    # Not value.normalize(): it rounds to the context precision (28 digits by default).
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def nfc(text: str) -> str:
