@@ -84,7 +84,7 @@ _PUNCTUATION = {
     "{": TokenKind.ARRAY_OPEN,
     "}": TokenKind.ARRAY_CLOSE,
 }
-_FUNCTION_PREFIXES = ("_XLFN.", "_XLWS.")
+_FUNCTION_PREFIXES = re.compile(r"^(?:_XLFN\.|_XLWS\.)+")
 _PLAIN_SHEET = re.compile(r"[^\W\d][\w.]*")
 _LOOKS_LIKE_REF = re.compile(r"[A-Z]{1,3}[0-9]+|R[0-9]*C?[0-9]*|C[0-9]*|TRUE|FALSE")
 _OPERAND_END = {TokenKind.REF, TokenKind.NAME, TokenKind.CLOSE}
@@ -223,10 +223,7 @@ def _normal_text(token: Token, in_array: bool) -> str:
         except CanonicalError as exc:
             raise FormulaSyntaxError(str(exc)) from None
     if kind is TokenKind.FUNC:
-        name = token.text.upper()
-        while name.startswith(_FUNCTION_PREFIXES):
-            name = name[len("_XLFN.") :]
-        return name
+        return _FUNCTION_PREFIXES.sub("", token.text.upper())
     if kind is TokenKind.SEP:
         return token.text if in_array else ","
     if kind in (TokenKind.REF, TokenKind.NAME):

@@ -148,15 +148,16 @@ def write_public_key(pair: KeyPair, path: Path) -> Path:
 
 def load_private_key(path: Path) -> KeyPair:
     """The key pair stored in a private key file written by `write_private_key`."""
-    headers, kind, pem = _read_key_file(path, "私钥")
+    invalid = "PRIVATE_KEY_FILE_INVALID"
+    headers, kind, pem = _read_key_file(path, invalid)
     if kind != "PRIVATE KEY":
-        raise IntegrityError("KEY_FILE_NOT_KEY", path=path, kind="私钥", detail=f"PEM block {kind}")
+        raise IntegrityError(invalid, path=path, detail=f"PEM block {kind}")
     try:
         key = serialization.load_pem_private_key(pem.encode("ascii"), password=None)
     except (ValueError, TypeError) as exc:  # TypeError: an encrypted key
-        raise IntegrityError("KEY_FILE_NOT_KEY", path=path, kind="私钥", detail=str(exc)) from None
+        raise IntegrityError(invalid, path=path, detail=str(exc)) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise IntegrityError("KEY_FILE_NOT_KEY", path=path, kind="私钥", detail=f"not Ed25519 ({type(key).__name__})")
+        raise IntegrityError(invalid, path=path, detail=f"not Ed25519 ({type(key).__name__})")
     pair = KeyPair.from_private_key(headers["Batch-Id"], key)
     _check_key_id(path, headers["Key-Id"], pair.key_id)
     return pair
@@ -164,17 +165,18 @@ def load_private_key(path: Path) -> KeyPair:
 
 def load_public_key(path: Path) -> PublicKeyInfo:
     """The public key stored in a .pub file written by `write_public_key`."""
-    headers, kind, pem = _read_key_file(path, "公钥")
+    invalid = "PUBLIC_KEY_FILE_INVALID"
+    headers, kind, pem = _read_key_file(path, invalid)
     if kind == "PRIVATE KEY":
         raise IntegrityError("KEY_FILE_IS_PRIVATE", path=path)
     if kind != "PUBLIC KEY":
-        raise IntegrityError("KEY_FILE_NOT_KEY", path=path, kind="公钥", detail=f"PEM block {kind}")
+        raise IntegrityError(invalid, path=path, detail=f"PEM block {kind}")
     try:
         key = serialization.load_pem_public_key(pem.encode("ascii"))
     except ValueError as exc:
-        raise IntegrityError("KEY_FILE_NOT_KEY", path=path, kind="公钥", detail=str(exc)) from None
+        raise IntegrityError(invalid, path=path, detail=str(exc)) from None
     if not isinstance(key, Ed25519PublicKey):
-        raise IntegrityError("KEY_FILE_NOT_KEY", path=path, kind="公钥", detail=f"not Ed25519 ({type(key).__name__})")
+        raise IntegrityError(invalid, path=path, detail=f"not Ed25519 ({type(key).__name__})")
     key_id = key_id_for(key)
     _check_key_id(path, headers["Key-Id"], key_id)
     return PublicKeyInfo(batch_id=check_batch_id(headers["Batch-Id"]), key_id=key_id, public_key=key)
@@ -223,8 +225,8 @@ def _create_exclusive(path: Path, text: str, mode: int) -> None:
         raise IntegrityError("KEY_WRITE_FAILED", path=path, detail=exc.strerror or str(exc)) from None
 
 
-def _read_key_file(path: Path, kind_zh: str) -> tuple[dict[str, str], str, str]:
-    """(headers, PEM block type, PEM block text) of a key file."""
+def _read_key_file(path: Path, invalid: str) -> tuple[dict[str, str], str, str]:
+    """(headers, PEM block type, PEM block text) of a key file; `invalid` is the code for a bad file."""
     try:
         with open(path, "rb") as handle:
             data = handle.read(_MAX_KEY_FILE_BYTES + 1)
@@ -233,14 +235,14 @@ def _read_key_file(path: Path, kind_zh: str) -> tuple[dict[str, str], str, str]:
     except OSError as exc:
         raise IntegrityError("KEY_FILE_UNREADABLE", path=path, detail=exc.strerror or str(exc)) from None
     if len(data) > _MAX_KEY_FILE_BYTES:
-        raise IntegrityError("KEY_FILE_NOT_KEY", path=path, kind=kind_zh, detail="file too large")
+        raise IntegrityError(invalid, path=path, detail="file too large")
     try:
         text = data.decode("utf-8-sig").replace("\r\n", "\n")  # Notepad may add a BOM and CRLF
     except UnicodeDecodeError:
-        raise IntegrityError("KEY_FILE_NOT_KEY", path=path, kind=kind_zh, detail="not UTF-8 text") from None
+        raise IntegrityError(invalid, path=path, detail="not UTF-8 text") from None
     block = _PEM_BLOCK.search(text)
     if block is None:
-        raise IntegrityError("KEY_FILE_NOT_KEY", path=path, kind=kind_zh, detail="no PEM block")
+        raise IntegrityError(invalid, path=path, detail="no PEM block")
     headers: dict[str, str] = {}
     for line in text[: block.start()].splitlines():
         match = _HEADER.fullmatch(line.strip())
@@ -248,7 +250,7 @@ def _read_key_file(path: Path, kind_zh: str) -> tuple[dict[str, str], str, str]:
             headers[match.group(1)] = match.group(2).strip()
     for required in ("Key-Id", "Batch-Id"):
         if not headers.get(required):
-            raise IntegrityError("KEY_FILE_NOT_KEY", path=path, kind=kind_zh, detail=f"header {required} missing")
+            raise IntegrityError(invalid, path=path, detail=f"header {required} missing")
     return headers, block.group(1), block.group(0)
 
 

@@ -189,8 +189,9 @@ def test_corrupt_public_key_files(tmp_path, content, detail):
     path.write_bytes(content)
     with pytest.raises(IntegrityError) as excinfo:
         load_public_key(path)
-    assert _code(excinfo) == "KEY_FILE_NOT_KEY"
+    assert _code(excinfo) == "PUBLIC_KEY_FILE_INVALID"
     assert detail in str(excinfo.value)
+    assert excinfo.value.message("zh").startswith(f"{path} 不是有效的公钥文件")
 
 
 def test_truncated_base64_in_pem(tmp_path, pair):
@@ -198,7 +199,7 @@ def test_truncated_base64_in_pem(tmp_path, pair):
     _replace_line(public, "MCow", "MCowBQYDK2VwAyEA")
     with pytest.raises(IntegrityError) as excinfo:
         load_public_key(public)
-    assert _code(excinfo) == "KEY_FILE_NOT_KEY"
+    assert _code(excinfo) == "PUBLIC_KEY_FILE_INVALID"
 
 
 def test_non_ed25519_keys_are_refused(tmp_path):
@@ -223,7 +224,7 @@ def test_encrypted_private_key_is_refused_clearly(tmp_path, pair):
     path.write_bytes(f"Key-Id: {pair.key_id}\nBatch-Id: x\n".encode() + pem)
     with pytest.raises(IntegrityError) as excinfo:
         load_private_key(path)
-    assert _code(excinfo) == "KEY_FILE_NOT_KEY"
+    assert _code(excinfo) == "PRIVATE_KEY_FILE_INVALID"
 
 
 def test_missing_file(tmp_path):
