@@ -34,8 +34,6 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
-CANONICAL_FORMAT = "canonical-v1"
-
 # A double's range is about 1e±308 (subnormals to 5e-324); ±400 keeps every
 # spreadsheet number and bounds the plain string to a few hundred digits.
 _MAX_ADJUSTED_EXPONENT = 400
