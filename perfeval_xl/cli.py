@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from perfeval_xl.integrity.cli_keygen import keygen
+
 app = typer.Typer(
     name="perfeval",
     help="项目支出绩效自评工具：生成工作簿、计分、回收汇总。",
@@ -18,6 +20,9 @@ def version() -> None:
     from perfeval_xl import __version__
 
     typer.echo(__version__)
+
+
+app.command("keygen")(keygen)
 
 
 def main() -> None:

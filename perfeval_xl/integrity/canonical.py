@@ -1,0 +1,154 @@
+"""Canonical bytes of a JSON-like value: the exact bytes that get signed.
+
+Rules (format "canonical-v1"; docs/decisions/0005-integrity-signatures.md):
+
+- Output is JSON text, UTF-8, with no whitespace between tokens.
+- str: NFC-normalised, then a JSON string. Only `"`, `\\` and U+0000..U+001F are
+  escaped: \\b \\f \\n \\r \\t in short form, other controls as \\u00XX (lower-case hex);
+  every other character is written as itself. Lone surrogates are rejected.
+- dict: keys must be str; they are NFC-normalised and sorted by Unicode code point.
+  Two keys equal after NFC are rejected. Keys starting with "$" are reserved for the
+  type tags below and rejected, so a tagged value can never be forged by a dict.
+- list / tuple: a JSON array, order kept.
+- bool: true / false. None: null.
+- int: {"$int": "<decimal digits>"} (e.g. {"$int":"-12"}).
+- Decimal: {"$dec": "<plain>"} where <plain> is the value's normalised form in
+  fixed-point notation: no exponent, no trailing fractional zeros, no trailing ".",
+  no "+" and no "-0" (Decimal("95.00") -> "95", Decimal("1.5E-3") -> "0.0015",
+  Decimal("-0.0") -> "0"). The scale is the value's, not a declared one: a spreadsheet
+  keeps no trailing zeros, and quantising to a declared scale would hide changes below it.
+- datetime.date: {"$date": "YYYY-MM-DD"}; naive datetime.datetime:
+  {"$datetime": "YYYY-MM-DDTHH:MM:SS[.ffffff]"} (microseconds only when non-zero).
+- Rejected: float (pass Decimal), NaN / infinite Decimals, Decimals whose adjusted
+  exponent lies outside ±400, time-zone-aware datetimes, and any other type.
+
+So text "1", int 1, Decimal("1") and Decimal("1.5") all encode differently; int 1 and
+True do too (bool is checked before int).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import unicodedata
+from decimal import Decimal
+from typing import Any
+
+# A double's range is about 1e±308 (subnormals to 5e-324); ±400 keeps every
+# spreadsheet number and bounds the plain string to a few hundred digits.
+_MAX_ADJUSTED_EXPONENT = 400
+
+_SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+class CanonicalError(ValueError):
+    """The value cannot be encoded canonically (a caller's bug, not a user's input)."""
+
+
+def canonical_bytes(value: Any) -> bytes:
+    """The canonical-v1 encoding of `value` as UTF-8 bytes."""
+    parts: list[str] = []
+    _encode(value, parts, path="$")
+    return "".join(parts).encode("utf-8")
+
+
+def canonical_hash(value: Any) -> str:
+    """SHA-256 hex digest of `canonical_bytes(value)`."""
+    return hashlib.sha256(canonical_bytes(value)).hexdigest()
+
+
+def decimal_plain(value: Decimal) -> str:
+    """The fixed-point text of a finite Decimal's normalised value ("95.00" -> "95")."""
+    if not value.is_finite():
+        raise CanonicalError(f"non-finite Decimal {value}")
+    if value.is_zero():
+        return "0"  # also folds -0 and 0E-5
+    if abs(value.adjusted()) > _MAX_ADJUSTED_EXPONENT:
+        raise CanonicalError(f"Decimal {value} is outside 1E±{_MAX_ADJUSTED_EXPONENT}")
+    # Not value.normalize(): it rounds to the context precision (28 digits by default).
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def nfc(text: str) -> str:
+    """NFC-normalised text; rejects lone surrogates, which have no UTF-8 encoding."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise CanonicalError(f"text {text!r} is not valid Unicode (lone surrogate)") from exc
+    return unicodedata.normalize("NFC", text)
+
+
+def _encode(value: Any, out: list[str], path: str) -> None:
+    # Order matters: bool before int (bool is an int), datetime before date (a subclass).
+    if value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, str):
+        out.append(_string(nfc(value)))
+    elif isinstance(value, int):
+        _tagged(out, "$int", str(int(value)))
+    elif isinstance(value, Decimal):
+        try:
+            _tagged(out, "$dec", decimal_plain(value))
+        except CanonicalError as exc:
+            raise CanonicalError(f"{path}: {exc}") from None
+    elif isinstance(value, float):
+        raise CanonicalError(f"{path}: float {value!r} is not allowed; pass a Decimal")
+    elif isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            raise CanonicalError(f"{path}: time-zone-aware datetime {value} is not allowed")
+        _tagged(out, "$datetime", value.isoformat())
+    elif isinstance(value, dt.date):
+        _tagged(out, "$date", value.isoformat())
+    elif isinstance(value, dict):
+        _encode_dict(value, out, path)
+    elif isinstance(value, (list, tuple)):
+        out.append("[")
+        for index, item in enumerate(value):
+            if index:
+                out.append(",")
+            _encode(item, out, f"{path}[{index}]")
+        out.append("]")
+    else:
+        raise CanonicalError(f"{path}: unsupported type {type(value).__name__}")
+
+
+def _encode_dict(value: dict[Any, Any], out: list[str], path: str) -> None:
+    items: dict[str, Any] = {}
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise CanonicalError(f"{path}: dict key {key!r} is not a str")
+        norm = nfc(key)
+        if norm.startswith("$"):
+            raise CanonicalError(f"{path}: dict key {key!r} starts with the reserved '$'")
+        if norm in items:
+            raise CanonicalError(f"{path}: dict keys collide after NFC normalisation: {norm!r}")
+        items[norm] = item
+    out.append("{")
+    for index, key in enumerate(sorted(items)):
+        if index:
+            out.append(",")
+        out.append(_string(key))
+        out.append(":")
+        _encode(items[key], out, f"{path}.{key}")
+    out.append("}")
+
+
+def _tagged(out: list[str], tag: str, text: str) -> None:
+    out.append('{"' + tag + '":' + _string(text) + "}")
+
+
+def _string(text: str) -> str:
+    chars = []
+    for ch in text:
+        if ch in _SHORT_ESCAPES:
+            chars.append(_SHORT_ESCAPES[ch])
+        elif ch < " ":
+            chars.append(f"\\u{ord(ch):04x}")
+        else:
+            chars.append(ch)
+    return '"' + "".join(chars) + '"'

@@ -1,0 +1,122 @@
+"""The signed payload of one workbook: its metadata and its locked cells.
+
+The generator and the collector both call `build_payload`, so the two sides cannot
+drift. Structure (then encoded by canonical.canonical_bytes):
+
+    {"format": "perfeval-payload-v1",
+     "meta": {year, batch_id, unit, project_id, template_version, key_id, issued_version},
+     "sheets": [{"name": <sheet name>, "cells": [[<address>, <value>], ...]}, ...]}
+
+Sheets stay in the order given (the order is part of the form). Cells are a list of
+[address, value] pairs in row-major order (row, then column), because canonical
+encoding sorts dict keys as text ("A10" < "A2").
+
+Cell values are normalised to what a spreadsheet can hold and give back, so a value
+written by the generator and the same value read back from a re-saved file agree:
+- int and Decimal are both numbers (Decimal); Excel stores every number as a double
+  and openpyxl reads Decimal("95.00") back as int 95.
+- a datetime at midnight is a date (openpyxl reads date-formatted cells as datetimes).
+- None and "" are blank and left out; a blank cell is simply absent.
+- float is refused: the reader converts it first (engine.numbers.to_decimal uses the
+  shortest repr), so that the conversion lives in one place.
+Numbers must have at most 15 significant digits to survive a round trip through a
+double; the generator should read each written file back and verify it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from perfeval_xl.integrity.canonical import CanonicalError, nfc
+from perfeval_xl.integrity.keys import KEY_ID_PATTERN
+
+PAYLOAD_FORMAT = "perfeval-payload-v1"
+
+CellValue = str | Decimal | int | bool | None | dt.date | dt.datetime
+
+_ADDRESS = re.compile(r"\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6})")
+_MAX_ROW = 1_048_576
+_MAX_COLUMN = 16_384
+
+
+class PayloadMeta(BaseModel):
+    """The signed metadata of one workbook. Strict: "2024" is not a year, so both sides must pass the same types."""
+
+    model_config = ConfigDict(strict=True, frozen=True, extra="forbid")
+
+    year: Annotated[int, Field(ge=1900, le=9999)]
+    batch_id: Annotated[str, Field(min_length=1)]
+    unit: Annotated[str, Field(min_length=1)]
+    project_id: Annotated[str, Field(min_length=1)]
+    template_version: Annotated[str, Field(min_length=1)]
+    key_id: Annotated[str, Field(pattern=KEY_ID_PATTERN)]
+    issued_version: Annotated[int, Field(ge=1)]
+
+
+def build_payload(
+    meta: Mapping[str, Any] | PayloadMeta,
+    sheets: Sequence[tuple[str, Mapping[str, CellValue]]],
+) -> dict[str, Any]:
+    """The payload structure for `meta` and the locked cells of each sheet, in sheet order."""
+    checked = meta if isinstance(meta, PayloadMeta) else PayloadMeta.model_validate(dict(meta))
+    seen: set[str] = set()
+    sheet_items = []
+    for name, cells in sheets:
+        if not isinstance(name, str) or not name:
+            raise CanonicalError(f"sheet name {name!r} must be a non-empty str")
+        norm_name = nfc(name)
+        if norm_name in seen:
+            raise CanonicalError(f"sheet {name!r} appears twice")
+        seen.add(norm_name)
+        sheet_items.append({"name": norm_name, "cells": _cells(norm_name, cells)})
+    return {"format": PAYLOAD_FORMAT, "meta": checked.model_dump(), "sheets": sheet_items}
+
+
+def address_key(address: str) -> tuple[int, int]:
+    """(row, column) of an A1 address ("$B$3" -> (3, 2)); raises CanonicalError if malformed."""
+    match = _ADDRESS.fullmatch(address.strip().upper())
+    if match is None:
+        raise CanonicalError(f"cell address {address!r} is not an A1 address")
+    letters, digits = match.groups()
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter) - ord("A") + 1
+    row = int(digits)
+    if row > _MAX_ROW or column > _MAX_COLUMN:
+        raise CanonicalError(f"cell address {address!r} lies outside the sheet")
+    return row, column
+
+
+def _cells(sheet: str, cells: Mapping[str, CellValue]) -> list[list[Any]]:
+    keyed: dict[tuple[int, int], tuple[str, Any]] = {}
+    for address, raw in cells.items():
+        key = address_key(address)
+        if key in keyed:
+            raise CanonicalError(f"sheet {sheet!r}: cell {address!r} given twice")
+        value = _cell_value(raw, sheet, address)
+        if value is not None:
+            keyed[key] = (address.replace("$", "").strip().upper(), value)
+    return [[text, value] for _, (text, value) in sorted(keyed.items())]
+
+
+def _cell_value(raw: CellValue, sheet: str, address: str) -> Any:
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, (bool, str, Decimal)):
+        return raw
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, dt.datetime):
+        return raw.date() if raw.time() == dt.time(0) and raw.tzinfo is None else raw
+    if isinstance(raw, dt.date):
+        return raw
+    raise CanonicalError(
+        f"sheet {sheet!r} cell {address}: unsupported value type {type(raw).__name__}"
+        + ("; convert floats with engine.numbers.to_decimal" if isinstance(raw, float) else "")
+    )
