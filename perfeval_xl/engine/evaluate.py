@@ -18,6 +18,8 @@ from perfeval_xl.findings import Finding, Location, finding
 from perfeval_xl.model import (
     BudgetFigures,
     EvaluatorSummary,
+    FundFigures,
+    FundLine,
     GroupResult,
     IndicatorKind,
     IndicatorResult,
@@ -93,35 +95,41 @@ def evaluate(
 
 
 def budget_figures(project: Project, inputs: ProjectInputs, profile: ScoringProfile) -> tuple[BudgetFigures, list[Finding]]:
-    """The budget table's totals: Σ over sources; a total stays blank while a needed source is blank."""
+    """The budget table: one row per source and totals; a total stays blank while a needed source is blank."""
     findings: list[Finding] = []
     annual = project.annual_budget
-    budgeted = {f.source for f in project.funds if f.annual_budget}
-    totals: dict[str, Decimal | None] = {}
-    for field in ("received", "executed"):
-        total: Decimal | None = ZERO
-        given = {f.source: getattr(f, field) for f in inputs.funds}
-        for source in sorted(set(given) | budgeted, key=_source_order(project)):
+    lines = {f.source: f for f in project.funds}
+    given = {f.source: f for f in inputs.funds}
+    sources = sorted(set(lines) | set(given), key=_source_order(project))
+    totals: dict[str, Decimal | None] = {"received": ZERO, "executed": ZERO}
+    rows: list[FundFigures] = []
+    for source in sources:
+        line = lines.get(source)
+        budgeted = line is not None and bool(line.annual_budget)
+        values: dict[str, Decimal | None] = {}
+        for field in ("received", "executed"):
             loc = Location(project_id=project.id, field=f"{field}:{source}")
-            value, bad = number_entry(given.get(source))
+            value, bad = number_entry(getattr(given[source], field) if source in given else None)
             label = f"{source}{FIELD_LABELS[field]}"
             if bad is not None:
                 findings.append(finding("INPUT_NOT_NUMBER", loc, indicator=BUDGET_LABEL, field=label, value=bad))
-                total = None
+                value, totals[field] = None, None
             elif value is None:
-                if source in budgeted:
+                if budgeted:
                     findings.append(finding("INPUT_MISSING", loc, indicator=BUDGET_LABEL, field=label))
-                    total = None
+                    totals[field] = None
             elif value < 0:
                 findings.append(finding("NEGATIVE_INPUT", loc, indicator=BUDGET_LABEL, field=label, value=value))
-                total = None
-            elif total is not None:
-                total += value
-        totals[field] = total
+                value, totals[field] = None, None
+            elif totals[field] is not None:
+                totals[field] += value
+            values[field] = value
+        rows.append(_fund_row(source, line, values["received"], values["executed"]))
+    for field in ("received", "executed"):
         stated_total = inputs.stated_totals.get(field)
-        if stated_total is not None and total is not None and stated_total != total:
+        if stated_total is not None and totals[field] is not None and stated_total != totals[field]:
             findings.append(finding("FUNDS_TOTAL_MISMATCH", Location(project_id=project.id, field=field),
-                                    field=FIELD_LABELS[field], stated=stated_total, computed=total))
+                                    field=FIELD_LABELS[field], stated=stated_total, computed=totals[field]))
 
     received, executed = totals["received"], totals["executed"]
     has_budget_leaf = any(ind.kind is IndicatorKind.BUDGET for ind in project.indicators)
@@ -133,16 +141,42 @@ def budget_figures(project: Project, inputs: ProjectInputs, profile: ScoringProf
             findings.append(finding("AMOUNT_UNIT_SLIP", Location(project_id=project.id, field=field),
                                     field=FIELD_LABELS[field], value=value, budget=annual,
                                     ratio=round_half_up(div(value, annual), 0)))
+    total_row = _fund_row("合计", None, received, executed, initial=project.initial_budget, annual=annual)
     figures = BudgetFigures(
-        initial_budget=project.initial_budget,
+        sources=tuple(rows),
+        initial_budget=total_row.initial_budget,
+        annual_budget=total_row.annual_budget,
+        received=received,
+        executed=executed,
+        balance=total_row.balance,
+        arrival_rate=total_row.arrival_rate,
+        execution_rate=total_row.execution_rate,
+    )
+    return figures, findings
+
+
+def _fund_row(
+    source: str,
+    line: FundLine | None,
+    received: Decimal | None,
+    executed: Decimal | None,
+    initial: Decimal | None = None,
+    annual: Decimal | None = None,
+) -> FundFigures:
+    """结余 = 到位 − 执行, 到位率 = 到位 / 全年预算数, 执行率 = 执行 / 全年预算数 (uncapped)."""
+    if line is not None:
+        initial, annual = line.initial_budget, line.annual_budget
+    positive = annual is not None and annual > 0
+    return FundFigures(
+        source=source,
+        initial_budget=initial,
         annual_budget=annual,
         received=received,
         executed=executed,
         balance=received - executed if received is not None and executed is not None else None,
-        arrival_rate=div(received, annual) if received is not None and positive_budget else None,
-        execution_rate=div(executed, annual) if executed is not None and positive_budget else None,
+        arrival_rate=div(received, annual) if received is not None and positive else None,
+        execution_rate=div(executed, annual) if executed is not None and positive else None,
     )
-    return figures, findings
 
 
 def budget_unfilled(project: Project, inputs: ProjectInputs) -> int:

@@ -26,6 +26,7 @@ from perfeval_xl.model.project import (
 from perfeval_xl.model.results import (
     BudgetFigures,
     EvaluatorSummary,
+    FundFigures,
     GroupResult,
     IndicatorResult,
     ProjectResult,
@@ -33,7 +34,7 @@ from perfeval_xl.model.results import (
 
 __all__ = [
     "KIND_LABELS", "QUANTITATIVE_KINDS", "Band", "Batch", "BudgetFigures", "CompletionAnswer", "CompletionItem",
-    "Contact", "Evaluator", "EvaluatorSummary", "FundInput", "FundLine", "GroupResult", "Indicator",
+    "Contact", "Evaluator", "EvaluatorSummary", "FundFigures", "FundInput", "FundLine", "GroupResult", "Indicator",
     "IndicatorGroup", "IndicatorInput", "IndicatorKind", "IndicatorResult", "Manifest", "PerformanceTarget", "Project",
     "ProjectInputs", "ProjectResult", "StatedFigure",
 ]

@@ -44,11 +44,27 @@ class GroupResult(BaseModel):
         return len(self.path)
 
 
+class FundFigures(BaseModel):
+    """One source's row of the budget table (万元)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str
+    initial_budget: Decimal | None = None
+    annual_budget: Decimal | None = None
+    received: Decimal | None = None
+    executed: Decimal | None = None
+    balance: Decimal | None = None
+    arrival_rate: Decimal | None = None
+    execution_rate: Decimal | None = None
+
+
 class BudgetFigures(BaseModel):
     """The budget table's totals (万元) and derived rows."""
 
     model_config = ConfigDict(frozen=True)
 
+    sources: tuple[FundFigures, ...] = ()
     initial_budget: Decimal | None = None  # 年初预算数
     annual_budget: Decimal | None = None  # 全年预算数 (A)
     received: Decimal | None = None  # 实际到位资金
