@@ -1,0 +1,86 @@
+"""Assemble the layout of one project's workbook."""
+
+from __future__ import annotations
+
+from perfeval_xl.engine.profile import ScoringProfile
+from perfeval_xl.layout import a1
+from perfeval_xl.layout.context import FormContext
+from perfeval_xl.layout.contract import FORM_VERSION, Role, WorkbookLayout
+from perfeval_xl.layout.sheet_budget import budget_sheet
+from perfeval_xl.layout.sheet_other import (
+    completion_sheet,
+    evaluators_sheet,
+    goal_sheet,
+    info_sheet,
+    instructions_sheet,
+    meta_entries,
+    meta_sheet,
+    targets_sheet,
+)
+from perfeval_xl.layout.sheet_scoring import scoring_sheet
+from perfeval_xl.model import Batch, Project
+from perfeval_xl.model.framework import Framework
+
+# Defined names the collector and analysts can rely on whatever the project's size.
+NAMED_KEYS = {
+    "PE_TOTAL": "total",
+    "PE_GRADE": "grade",
+    "PE_UNFILLED": "unfilled",
+    "PE_BUDGET_ANNUAL": "budget:annual",
+    "PE_BUDGET_EXECUTED": "budget:executed",
+    "PE_BUDGET_RATE": "budget:execution_rate",
+    "PE_BUDGET_SCORE": "budget:score",
+    "PE_FORM_VERSION": "meta:form_version",
+    "PE_PROJECT_ID": "meta:project_id",
+    "PE_BATCH_ID": "meta:batch_id",
+}
+
+
+def build_layout(
+    batch: Batch, project: Project, profile: ScoringProfile, framework: Framework, issued_version: int = 1
+) -> WorkbookLayout:
+    ctx = FormContext.create(batch, project, profile, framework)
+    budget, budget_refs, budget_required = budget_sheet(ctx)
+    scoring, refs = scoring_sheet(ctx, budget_refs, budget_required)
+    entries = meta_entries(ctx, issued_version)
+    sheets = [
+        instructions_sheet(ctx, refs),
+        info_sheet(ctx),
+        targets_sheet(ctx),
+        budget,
+        scoring,
+        goal_sheet(ctx),
+        completion_sheet(ctx),
+        evaluators_sheet(ctx, refs),
+        meta_sheet(ctx, entries),
+    ]
+    for sheet in sheets:
+        sheet.print.header = f"&L&\"宋体\"&9{project.name}&R&\"宋体\"&9{sheet.name}"
+        sheet.print.footer = "&C&\"宋体\"&9第 &P 页，共 &N 页"
+    layout = WorkbookLayout(version=FORM_VERSION, project_id=project.id, sheets=sheets)
+    for name, key in NAMED_KEYS.items():
+        found = layout.locate(key)
+        if found is not None:
+            sheet, cell = found
+            layout.names[name] = a1.qualified(sheet, a1.absolute(cell.ref))
+    layout.properties = {f"perfeval_{k}": v for k, v in entries}
+    _check(layout)
+    return layout
+
+
+def _check(layout: WorkbookLayout) -> None:
+    """Internal consistency: one cell per address, one address per key."""
+    for sheet in layout.sheets:
+        seen: set[str] = set()
+        for cell in sheet.cells:
+            if cell.ref in seen:
+                raise AssertionError(f"layout places two cells at {sheet.name}!{cell.ref}")
+            seen.add(cell.ref)
+    keys = [c.key for s in layout.sheets for c in s.cells if c.key]
+    if len(keys) != len(set(keys)):
+        dup = sorted({k for k in keys if keys.count(k) > 1})
+        raise AssertionError(f"layout repeats keys {dup[:5]}")
+    for sheet in layout.sheets:
+        for cell in sheet.cells:
+            if cell.role is Role.FORMULA and not (cell.formula or "").startswith("="):
+                raise AssertionError(f"formula without '=' at {sheet.name}!{cell.ref}")
