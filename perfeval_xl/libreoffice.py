@@ -213,7 +213,9 @@ def _validate(inputs: list[Path], out: Path, target: _Target, *, chunk_size: int
         # Windows file systems would make "A" and "a" the same output file.
         key = path.stem.casefold()
         if key in seen:
-            raise ValueError(f"two inputs would write the same output {path.stem}{target.suffix}: {seen[key]} and {path}")
+            raise ValueError(
+                f"two inputs would write the same output {path.stem}{target.suffix}: {seen[key]} and {path}"
+            )
         seen[key] = path
         if out / (path.stem + target.suffix) == path:
             raise ValueError(f"output would overwrite its input {path}: choose another out_dir")

@@ -214,4 +214,3 @@ def test_pdf_shows_chinese_and_recalculated_values(tmp_path: Path, soffice: Path
     fonts = [str(font.get_object()["/BaseFont"]) for font in page["/Resources"]["/Font"].values()]
     # Without a CJK font the Chinese would be drawn as boxes by a fallback font.
     assert any(family in font for font in fonts for family in ("CJK", "Han", "WenQuanYi", "YaHei", "SimSun"))
-

@@ -43,6 +43,7 @@ def run(command: list[str | Path], cwd: Path) -> str:
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     done = subprocess.run(
         [str(part) for part in command],
+        check=False,
         cwd=cwd,
         env=env,
         stdin=subprocess.DEVNULL,

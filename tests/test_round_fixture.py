@@ -81,7 +81,7 @@ def test_fixture_covers_the_boundary_cases() -> None:
 def test_exact_evaluator() -> None:
     assert evaluate("1.62/8*10") == Decimal("2.025")
     assert evaluate("MAX(0,10-19.91/1*0.5)") == Decimal("0.045")
-    assert evaluate("MIN(250/200,1)*10") == Decimal("10")
+    assert evaluate("MIN(250/200,1)*10") == Decimal(10)
     assert evaluate("ROUND(-2.025,2)") == Decimal("-2.03")
     assert evaluate("SUM(0.1,0.2)") == Decimal("0.3")
     with pytest.raises(ValueError, match="unsupported"):

@@ -26,8 +26,8 @@ _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CELL_REF = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
-_FORMULA = re.compile(r"<f\b[^>]*/>|<f\b[^>]*>.*?</f>", re.S)
-_VALUE = re.compile(r"<v\s*/>|<v\b[^>]*>.*?</v>", re.S)
+_FORMULA = re.compile(r"<f\b[^>]*/>|<f\b[^>]*>.*?</f>", re.DOTALL)
+_VALUE = re.compile(r"<v\s*/>|<v\b[^>]*>.*?</v>", re.DOTALL)
 _TYPE_ATTR = re.compile(r'\s+t="[^"]*"')
 _FULL_CALC = re.compile(r'\s+fullCalcOnLoad="[^"]*"')
 
@@ -86,10 +86,10 @@ def _plant(xml: str, sheet: str, values: Mapping[str, CachedValue]) -> str:
     for ref, value in values.items():
         if not _CELL_REF.fullmatch(ref):
             raise ValueError(f"not a cell reference: {ref!r}")
-        cell = re.compile(rf'<c r="{ref}"(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</c>)', re.S)
+        cell = re.compile(rf'<c r="{ref}"(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</c>)', re.DOTALL)
         match = cell.search(xml)
-        body = match.group("body") if match else None
-        formula = _FORMULA.search(body) if body else None
+        body = (match.group("body") or "") if match else ""
+        formula = _FORMULA.search(body)
         if match is None or formula is None:
             raise ValueError(f"{sheet}!{ref} is not a formula cell")
         type_attr, text = _encode(value)
