@@ -1,0 +1,1 @@
+"""Helpers shared by tests (kept out of conftest.py so it stays small)."""
