@@ -21,6 +21,12 @@ from perfeval_xl.engine.resolve import ResolvedIndicator
 from perfeval_xl.engine.targets import Interval
 from perfeval_xl.model import IndicatorKind
 
+# Scores are snapped to 10 decimals before the 2-decimal ROUND: a subtraction such as
+# 10-19.91*0.5 leaves 0.04499999999999993 in binary, which ROUND alone takes to 0.04
+# where the exact 0.045 gives 0.05 (tests/test_round_fixture.py). No exact result of
+# our rules lies within 1e-10 of a rounding boundary without sitting on it.
+SNAP_PLACES = 10
+
 ALLOWED_FUNCTIONS = frozenset({
     "IF", "AND", "OR", "MIN", "MAX", "ROUND", "IFERROR", "SUM", "SUMPRODUCT", "COUNTIF", "LOOKUP", "INDEX",
     "MATCH", "ISNUMBER", "ISBLANK",
@@ -67,11 +73,11 @@ class FormulaBuilder:
     # --- pieces ------------------------------------------------------------------------------
 
     def _round_score(self, expr: str) -> str:
-        return f"ROUND({expr},{self.profile.score_places})"
+        return f"ROUND(ROUND({expr},{SNAP_PLACES}),{self.profile.score_places})"
 
     def _rate_for_score(self, rate: str) -> str:
         p = self.profile
-        return f"ROUND({rate},{p.rate_places})" if p.round_rate_first else rate
+        return f"ROUND(ROUND({rate},{SNAP_PLACES}),{p.rate_places})" if p.round_rate_first else rate
 
     def _capped(self, rate: str, weight: str, may_be_negative: bool = False) -> str:
         """min(rate, 1) × w (floored at 0 where the rate can go negative), rounded."""
