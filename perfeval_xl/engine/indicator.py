@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from perfeval_xl.engine import rules
-from perfeval_xl.engine.numbers import div, mul, round_half_up, to_decimal
+from perfeval_xl.engine.numbers import div, mul, round_half_up
 from perfeval_xl.engine.profile import ScoringProfile
 from perfeval_xl.engine.resolve import ResolvedIndicator
 from perfeval_xl.findings import Finding, Location, finding
@@ -24,26 +24,20 @@ FIELD_LABELS = {
     "executed": "全年执行数",
     "received": "实际到位资金",
 }
-_HUNDRED = Decimal(100)
 
 
-def number_entry(entry: Entry, percent: bool = False) -> tuple[Decimal | None, str | None]:
-    """(value, None) for a number, (None, raw text) for text that is not one, (None, None) if blank.
+def number_entry(entry: Entry) -> tuple[Decimal | None, str | None]:
+    """(value, None) for a number, (None, raw text) for text, (None, None) if blank.
 
-    Text such as "98%" is accepted where the cell is a percent cell.
+    Text is never read as a number, as a spreadsheet's ISNUMBER would not: a number
+    typed as text is an input error of its own (readers of text files convert).
     """
     if entry is None:
         return None, None
     if isinstance(entry, Decimal):
-        return entry, None
+        return (entry, None) if entry.is_finite() else (None, str(entry))
     text = str(entry).strip()
-    if not text:
-        return None, None
-    if percent and text.endswith(("%", "％")):
-        value = to_decimal(text[:-1])
-        return (div(value, _HUNDRED), None) if value is not None else (None, text)
-    value = to_decimal(text)
-    return (value, None) if value is not None else (None, text)
+    return (None, None) if not text else (None, text)
 
 
 class IndicatorScorer:
@@ -56,10 +50,8 @@ class IndicatorScorer:
     def _loc(self, ind: ResolvedIndicator, field: str) -> Location:
         return Location(project_id=self.project_id, indicator_id=ind.id, field=field)
 
-    def _read(
-        self, ind: ResolvedIndicator, entry: Entry, field: str, findings: list[Finding], percent: bool = False
-    ) -> Decimal | None:
-        value, bad_text = number_entry(entry, percent)
+    def _read(self, ind: ResolvedIndicator, entry: Entry, field: str, findings: list[Finding]) -> Decimal | None:
+        value, bad_text = number_entry(entry)
         label = FIELD_LABELS.get(field, field)
         if bad_text is not None:
             findings.append(finding("INPUT_NOT_NUMBER", self._loc(ind, field), indicator=ind.indicator.label,
@@ -114,7 +106,7 @@ class IndicatorScorer:
             if a is not None and b is not None and a > 0:
                 scored = rules.budget(a, b, w, profile)
         else:
-            b = self._read(ind, inp.actual, "actual", findings, percent=ind.target.is_percent)
+            b = self._read(ind, inp.actual, "actual", findings)
             if b is not None:
                 if kind is IndicatorKind.BANDED:
                     scored = rules.banded(ind, b, w)

@@ -12,22 +12,41 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from perfeval_xl.engine.numbers import to_decimal
 from perfeval_xl.findings import Finding, Location, finding
 from perfeval_xl.manifest.text_reader import load_structured
 from perfeval_xl.model import FundInput, Manifest, ProjectInputs
 
 
-def _entry(value: object) -> object:
-    # YAML floats would lose exactness through float; keep their text for Decimal.
-    return repr(value) if isinstance(value, float) else value
+NUMBER_FIELDS = frozenset({"actual", "score", "received", "executed"})
 
 
-def _clean(obj: object) -> object:
+def _number(value: object) -> object:
+    """Numbers in a text file become Decimals ("98%" → 0.98); anything else stays as written."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return to_decimal(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("%", "％")):
+            number = to_decimal(text[:-1])
+            return number / 100 if number is not None else value
+        number = to_decimal(text)
+        return number if number is not None else value
+    return value
+
+
+def _clean(obj: object, key: str | None = None) -> object:
     if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
+        return {k: _clean(v, str(k)) for k, v in obj.items()}
     if isinstance(obj, list):
-        return [_clean(v) for v in obj]
-    return _entry(obj)
+        return [_clean(v, key) for v in obj]
+    if key in NUMBER_FIELDS:
+        return _number(obj)
+    if isinstance(obj, float):
+        return to_decimal(obj)
+    return obj
 
 
 def read_inputs(path: str | Path, manifest: Manifest) -> tuple[dict[str, ProjectInputs], list[Finding]]:

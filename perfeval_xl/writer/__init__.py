@@ -1,0 +1,1 @@
+"""Writing workbooks: the layout renderer and the batch generator."""
