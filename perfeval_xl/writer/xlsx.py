@@ -35,9 +35,18 @@ def legacy_password_hash(password: str) -> str:
     return f"{value:04X}"
 
 
+class _Worksheet(Worksheet):
+    """Our formulas use only the REFERENCE §6 functions (checked by the formula builder's
+    tests), so XlsxWriter's ~30 regex rewrites for newer functions per formula are skipped."""
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        return formula[1:] if formula.startswith("=") else formula
+
+
 class _Workbook(xlsxwriter.Workbook):
     """XlsxWriter has no workbook structure protection; add <workbookProtection>."""
 
+    worksheet_class = _Worksheet
     structure_password: str | None = None
 
     def _write_workbook_pr(self) -> None:
@@ -82,8 +91,9 @@ def write_workbook(
     """Write `layout` to `path`. `inputs` prefill input cells by key; `cached` gives formula results by key."""
     inputs = inputs or {}
     cached = cached or {}
+    # in_memory: XlsxWriter otherwise writes and deletes a temp file per part.
     workbook = _Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                     "strings_to_urls": False})
+                                     "strings_to_urls": False, "in_memory": True})
     workbook.structure_password = password
     workbook.set_properties({"title": title, "author": author, "company": author, "created": created,
                              "comments": f"perfeval_xl {layout.version}"})
