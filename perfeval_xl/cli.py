@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from perfeval_xl.commands.generate_cmd import generate_command
 from perfeval_xl.integrity.cli_keygen import keygen
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ def version() -> None:
 
 
 app.command("keygen")(keygen)
+app.command("generate")(generate_command)
 
 
 def main() -> None:

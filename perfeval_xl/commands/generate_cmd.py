@@ -1,0 +1,50 @@
+"""`perfeval generate MANIFEST --out DIR`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from perfeval_xl.manifest import read_manifest
+from perfeval_xl.writer.generate import GenerateError, generate
+
+
+def generate_command(
+    manifest: Annotated[Path, typer.Argument(help="项目清单（.xlsx / .yaml / .json）")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹")],
+    force: Annotated[bool, typer.Option("--force", help="输出文件夹不为空时覆盖")] = False,
+    formulas: Annotated[str, typer.Option("--formulas", help="native（默认，原生公式）或 xlwings（.xlsm，UDF 优先）")] = "native",
+    workers: Annotated[int, typer.Option("--workers", help="并行进程数（默认为 CPU 核数）")] = 0,
+) -> None:
+    """Generate one locked workbook per project.
+
+    Example: perfeval generate samples/manifest.yaml --out out/forms
+    """
+    console = Console(stderr=True)
+    if formulas != "native":
+        console.print(f"[red]暂不支持 --formulas {formulas}；可用：native[/red]")
+        raise typer.Exit(2)
+    loaded = read_manifest(manifest)
+    if not loaded.ok or loaded.manifest is None:
+        errors = [f for f in loaded.findings if f.severity in ("reject", "error")]
+        console.print(f"[red]清单有 {len(errors)} 处错误，未生成任何工作簿：[/red]")
+        for f in errors[:20]:
+            console.print(f"  {f.location.describe()}：{f.message()}")
+        if len(errors) > 20:
+            console.print(f"  ……另有 {len(errors) - 20} 处，请运行 perfeval validate-manifest 查看全部。")
+        raise typer.Exit(1)
+    total = len(loaded.manifest.projects)
+    with Progress(TextColumn("生成工作簿"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("generate", total=total)
+        try:
+            paths = generate(loaded, out, force=force, workers=workers or None,
+                             progress=lambda n: bar.advance(task, n))
+        except GenerateError as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
+    console.print(f"已生成 {len(paths)} 个工作簿：{out}")
