@@ -9,8 +9,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from perfeval_xl.integrity.register import default_register_path
 from perfeval_xl.manifest import read_manifest
+from perfeval_xl.integrity.errors import IntegrityError as KeyFileError
 from perfeval_xl.writer.generate import GenerateError, generate
+from perfeval_xl.writer.workbook import IssueError
 
 
 def generate_command(
@@ -19,6 +22,8 @@ def generate_command(
     force: Annotated[bool, typer.Option("--force", help="输出文件夹不为空时覆盖")] = False,
     formulas: Annotated[str, typer.Option("--formulas", help="native（默认，原生公式）或 xlwings（.xlsm，UDF 优先）")] = "native",
     workers: Annotated[int, typer.Option("--workers", help="并行进程数（默认为 CPU 核数）")] = 0,
+    key: Annotated[Path | None, typer.Option("--key", help="本批次签名私钥（perfeval keygen 生成）")] = None,
+    register: Annotated[Path | None, typer.Option("--register", help="发放登记簿（默认：输出文件夹旁的 <文件夹名>.register.jsonl）")] = None,
 ) -> None:
     """Generate one locked workbook per project.
 
@@ -42,9 +47,12 @@ def generate_command(
                   console=console, transient=True) as bar:
         task = bar.add_task("generate", total=total)
         try:
-            paths = generate(loaded, out, force=force, workers=workers or None,
-                             progress=lambda n: bar.advance(task, n))
-        except GenerateError as exc:
+            paths = generate(loaded, out, force=force, workers=workers or None, key_path=key,
+                             register_path=register, progress=lambda n: bar.advance(task, n))
+        except (GenerateError, IssueError, KeyFileError) as exc:
             console.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from exc
     console.print(f"已生成 {len(paths)} 个工作簿：{out}")
+    console.print(f"发放登记簿：{register or default_register_path(out)}（由财政部门留存，回收时使用）")
+    if key is None:
+        console.print("[yellow]未指定 --key：工作簿未签名，回收时只能按登记簿比对锁定内容。[/yellow]")

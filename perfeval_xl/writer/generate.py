@@ -17,6 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from perfeval_xl.engine.profile import ScoringProfile
+from perfeval_xl.integrity.keys import load_private_key
+from perfeval_xl.integrity.register import (
+    RegisterEntry,
+    default_register_path,
+    latest_versions,
+    read_register,
+    write_register,
+)
 from perfeval_xl.manifest.build import LoadedManifest
 from perfeval_xl.model import Batch, Manifest, Project, ProjectInputs
 from perfeval_xl.model.framework import Framework
@@ -37,6 +45,8 @@ class Job:
     frameworks: dict[str, Framework]
     projects: tuple[Project, ...]
     inputs: dict[str, ProjectInputs]
+    previous: dict[str, RegisterEntry]
+    key_path: str | None  # workers load the key themselves: key objects do not pickle
 
 
 def workbook_name(project: Project, suffix: str = ".xlsx") -> str:
@@ -45,13 +55,13 @@ def workbook_name(project: Project, suffix: str = ".xlsx") -> str:
     return f"{project.id}_{name}{suffix}"
 
 
-def _write_chunk(job: Job, folder: str) -> list[str]:
+def _write_chunk(job: Job, folder: str) -> list[RegisterEntry]:
+    keypair = load_private_key(Path(job.key_path)) if job.key_path else None
     out = []
     for project in job.projects:
         path = Path(folder) / workbook_name(project)
-        write_project(path, job.batch, project, job.profile, job.frameworks[project.framework],
-                      job.inputs.get(project.id))
-        out.append(path.name)
+        out.append(write_project(path, job.batch, project, job.profile, job.frameworks[project.framework],
+                                 job.inputs.get(project.id), keypair, job.previous.get(project.id)))
     return out
 
 
@@ -68,9 +78,15 @@ def generate(
     force: bool = False,
     workers: int | None = None,
     inputs: dict[str, ProjectInputs] | None = None,
+    key_path: Path | None = None,
+    register_path: Path | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> list[Path]:
-    """Write every project's workbook into `out_dir`; return their paths in manifest order."""
+    """Write every project's workbook into `out_dir` and record them in the issuance register.
+
+    Returns the workbook paths in manifest order. `inputs` prefill forms (simulated
+    returns); `key_path` signs them with the batch's private key.
+    """
     if not loaded.ok or loaded.manifest is None or loaded.profile is None:
         raise GenerateError("清单有错误，未生成任何工作簿；请先运行 perfeval validate-manifest 查看。")
     manifest = loaded.manifest
@@ -80,14 +96,21 @@ def generate(
     if out_dir.exists() and any(out_dir.iterdir()) and not force:
         raise GenerateError(f"输出文件夹 {out_dir} 不为空；如需覆盖请加 --force。")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    register_path = register_path or default_register_path(out_dir)
+    history = read_register(register_path)
+    previous = latest_versions(history)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
-        names = _run(manifest, loaded, staging, workers, inputs or {}, progress)
+        entries = _run(manifest, loaded, staging, workers, inputs or {}, previous, key_path, progress)
         _replace_dir(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return [out_dir / name for name in names]
+    known = {(e.project_id, e.issued_version, e.payload_hash) for e in history}
+    new = [e for e in entries if (e.project_id, e.issued_version, e.payload_hash) not in known]
+    if new:
+        write_register(register_path, history + new)
+    return [out_dir / e.file for e in entries]
 
 
 def _run(
@@ -96,25 +119,32 @@ def _run(
     staging: Path,
     workers: int | None,
     inputs: dict[str, ProjectInputs],
+    previous: dict[str, RegisterEntry],
+    key_path: Path | None,
     progress: Callable[[int], None] | None,
-) -> list[str]:
+) -> list[RegisterEntry]:
     frameworks = {p.framework: loaded.frameworks[p.framework] for p in manifest.projects}
-    jobs = [Job(manifest.batch, loaded.profile, frameworks, chunk, {p.id: inputs[p.id] for p in chunk if p.id in inputs})
-            for chunk in _chunks(manifest, CHUNK)]
+    jobs = [
+        Job(manifest.batch, loaded.profile, frameworks, chunk,
+            {p.id: inputs[p.id] for p in chunk if p.id in inputs},
+            {p.id: previous[p.id] for p in chunk if p.id in previous},
+            str(key_path) if key_path else None)
+        for chunk in _chunks(manifest, CHUNK)
+    ]
     workers = workers or os.cpu_count() or 1
-    names: list[str] = []
+    entries: list[RegisterEntry] = []
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
-            names.extend(_write_chunk(job, str(staging)))
+            entries.extend(_write_chunk(job, str(staging)))
             if progress:
                 progress(len(job.projects))
-        return names
+        return entries
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
         for job, done in zip(jobs, pool.map(_write_chunk, jobs, [str(staging)] * len(jobs))):
-            names.extend(done)
+            entries.extend(done)
             if progress:
                 progress(len(job.projects))
-    return names
+    return entries
 
 
 def _replace_dir(staging: Path, out_dir: Path) -> None:

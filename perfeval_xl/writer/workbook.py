@@ -1,4 +1,4 @@
-"""Write one project's workbook: layout + (optional) inputs + cached results from the engine."""
+"""Write one project's workbook: layout, signature, (optional) inputs, cached engine results."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from pathlib import Path
 
 from perfeval_xl.engine.evaluate import evaluate
 from perfeval_xl.engine.profile import ScoringProfile
+from perfeval_xl.integrity.issue import formula_texts, payload_hash, sign_layout, with_meta
+from perfeval_xl.integrity.keys import KeyPair
+from perfeval_xl.integrity.register import RegisterEntry
 from perfeval_xl.layout.build import build_layout
 from perfeval_xl.layout.contract import WorkbookLayout
 from perfeval_xl.layout.mapping import expected_values, input_values
@@ -15,9 +18,41 @@ from perfeval_xl.model.framework import Framework
 from perfeval_xl.writer.xlsx import write_workbook
 
 
+class IssueError(ValueError):
+    """The batch names a different signing key than the one given."""
+
+
 def issue_date(batch: Batch) -> dt.datetime:
     """The fixed document date of a batch's workbooks (keeps output byte-identical)."""
     return dt.datetime(batch.year + 1, 1, 1)
+
+
+def issued_layout(
+    batch: Batch,
+    project: Project,
+    profile: ScoringProfile,
+    framework: Framework,
+    keypair: KeyPair | None = None,
+    previous: RegisterEntry | None = None,
+) -> tuple[WorkbookLayout, str]:
+    """The layout as issued: key id and version in _meta, signed; and its payload hash.
+
+    The version stays the previous one when the locked content is unchanged, so
+    regenerating a batch is idempotent; a corrected form gets the next version.
+    """
+    if keypair is not None and batch.key_id and batch.key_id != keypair.key_id:
+        raise IssueError(f"清单指定的密钥 {batch.key_id} 与所给私钥 {keypair.key_id} 不一致")
+    version = previous.issued_version if previous else 1
+    layout = build_layout(batch, project, profile, framework, issued_version=version)
+    with_meta(layout, key_id=keypair.key_id if keypair else "")
+    digest = payload_hash(layout)
+    if previous is not None and digest != previous.payload_hash:
+        version += 1
+        with_meta(layout, issued_version=str(version))
+        digest = payload_hash(layout)
+    if keypair is not None:
+        sign_layout(layout, keypair)
+    return layout, digest
 
 
 def write_project(
@@ -27,10 +62,11 @@ def write_project(
     profile: ScoringProfile,
     framework: Framework,
     inputs: ProjectInputs | None = None,
-    layout: WorkbookLayout | None = None,
-) -> WorkbookLayout:
+    keypair: KeyPair | None = None,
+    previous: RegisterEntry | None = None,
+) -> RegisterEntry:
     """Write the workbook; formula cells carry the engine's results for `inputs` (blank when None)."""
-    layout = layout or build_layout(batch, project, profile, framework)
+    layout, digest = issued_layout(batch, project, profile, framework, keypair, previous)
     filled = inputs or ProjectInputs(project_id=project.id)
     result = evaluate(project, filled, profile)
     write_workbook(
@@ -43,4 +79,18 @@ def write_project(
         inputs=input_values(layout, project, filled, profile.not_applicable_label) if inputs else None,
         cached=expected_values(layout, project, result),
     )
-    return layout
+    return RegisterEntry(
+        project_id=project.id,
+        issued_version=int(layout.locate("meta:issued_version")[1].value),
+        file=path.name,
+        file_format=path.suffix.lstrip("."),
+        payload_hash=digest,
+        key_id=keypair.key_id if keypair else None,
+        form_version=layout.version,
+        sheets=tuple(s.name for s in layout.sheets),
+        formulas=formula_texts(layout),
+        batch=batch,
+        profile=profile,
+        framework=framework,
+        project=project,
+    )

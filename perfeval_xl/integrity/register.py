@@ -1,0 +1,85 @@
+"""The issuance register: what was issued, kept by the bureau beside the batch folder.
+
+One JSON line per issued workbook version. Each line is self-contained (batch,
+profile, framework and project definition as issued), so the collector can rebuild
+the exact layout of any version it receives and recompute from the registered
+targets and weights. Re-issuing a corrected form appends a new version; nothing is
+ever removed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from perfeval_xl.engine.profile import ScoringProfile
+from perfeval_xl.model import Batch, Project
+from perfeval_xl.model.framework import Framework
+
+REGISTER_FORMAT = "perfeval-register-v1"
+
+
+class RegisterEntry(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    format: str = REGISTER_FORMAT
+    project_id: str
+    issued_version: int
+    file: str
+    file_format: str  # xlsx | xlsm
+    payload_hash: str
+    key_id: str | None
+    form_version: str
+    sheets: tuple[str, ...]
+    formulas: dict[str, str]  # 'sheet!A1' → normalised formula
+    vba_hash: str | None = None
+    batch: Batch
+    profile: ScoringProfile
+    framework: Framework
+    project: Project
+
+
+def default_register_path(out_dir: Path) -> Path:
+    """Beside the batch folder, so regenerating the folder never loses it."""
+    return out_dir.parent / f"{out_dir.name}.register.jsonl"
+
+
+def read_register(path: Path) -> list[RegisterEntry]:
+    if not path.exists():
+        return []
+    entries = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                entries.append(RegisterEntry.model_validate_json(line))
+    return entries
+
+
+def latest_versions(entries: list[RegisterEntry]) -> dict[str, RegisterEntry]:
+    latest: dict[str, RegisterEntry] = {}
+    for entry in entries:
+        current = latest.get(entry.project_id)
+        if current is None or entry.issued_version > current.issued_version:
+            latest[entry.project_id] = entry
+    return latest
+
+
+def write_register(path: Path, entries: list[RegisterEntry]) -> None:
+    """Rewrite the register atomically (temp file in the same folder, fsync, replace)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for entry in entries:
+                fh.write(json.dumps(entry.model_dump(mode="json"), ensure_ascii=False, sort_keys=True))
+                fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
