@@ -44,8 +44,8 @@ def _clean(obj: object, key: str | None = None) -> object:
         return [_clean(v, key) for v in obj]
     if key in NUMBER_FIELDS:
         return _number(obj)
-    if isinstance(obj, float):
-        return to_decimal(obj)
+    if isinstance(obj, (int, float)) and not isinstance(obj, bool):
+        return repr(obj)  # a text field written as a bare number in YAML ("text: 99.42")
     return obj
 
 
