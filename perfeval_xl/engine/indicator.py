@@ -183,9 +183,8 @@ class IndicatorScorer:
                                    target=ind.target.raw))
         over = self._over_achieved(kind, a, b)
         if over and not reason:
-            rate_text = f"{format(round_half_up(scored.rate * 100, 2), 'f')}%" if scored.rate is not None else ""
-            out.append(finding("OVER_ACHIEVEMENT", self._loc(ind, "reason"), indicator=label, rate=rate_text,
-                               threshold=profile.over_threshold))
+            out.append(finding("OVER_ACHIEVEMENT", self._loc(ind, "reason"), indicator=label, actual=b,
+                               target=ind.target.raw or a, threshold=profile.over_threshold))
         if kind.value in profile.reason_required_kinds and (score < w or not scored.met) and not reason:
             out.append(finding("REASON_MISSING", self._loc(ind, "reason"), indicator=label, score=score, weight=w))
         if score == w and reason:

@@ -81,6 +81,8 @@ class ParsedTarget(BaseModel):
     value: Decimal | None = None
     low: Decimal | None = None  # RANGE only
     high: Decimal | None = None  # RANGE only
+    low_inclusive: bool = True  # RANGE only: "（不含）" after an end excludes it
+    high_inclusive: bool = True
     unit: str | None = None
     is_percent: bool = False
     implied: bool = False  # bare number read as ">="
@@ -99,7 +101,8 @@ class ParsedTarget(BaseModel):
             return None
         op = self.operator
         if op is Operator.RANGE:
-            return Interval(low=self.low, high=self.high)
+            return Interval(low=self.low, low_inclusive=self.low_inclusive, high=self.high,
+                            high_inclusive=self.high_inclusive)
         if self.implied and not bare_upward:
             op = Operator.LE
         v = self.value
@@ -125,7 +128,13 @@ class ParsedTarget(BaseModel):
 
 
 PLACEHOLDERS = frozenset({"", "*", "-", "--", "—", "——", "–", "/", "\\", "无", "n/a", "na", "／", "－"})
-PERCENT_UNITS = ("%", "百分比", "‰")
+PERCENT_UNITS = ("%", "百分比")
+# Per-mille targets stay in ‰ units (the unit types 3 for 3‰): spreadsheets have no ‰ format.
+# Symbols NFKC would turn into letters and digits ("㎡" -> "m2") are spelled out first.
+_SYMBOL_UNITS = {"㎡": "平方米", "㎥": "立方米", "㎞": "公里", "㎏": "千克", "㎎": "毫克", "㎝": "厘米", "㎜": "毫米"}
+_THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+# Calendar dates ("2024年底前", "12月底前", "6月30日前") are deadlines, not quantities.
+_DATE_RE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月\s*(?:底|末|初|中|前|份|\d)")
 
 # Longest alternatives first so that 不超过 is not read as 超过, >= not as >.
 _PREFIX_WORDS: list[tuple[str, Operator]] = [
@@ -154,7 +163,9 @@ _OPS = {text: op for text, op in _PREFIX_WORDS + _SUFFIX_WORDS + _SYMBOLS}
 _SUFFIX_SET = {text for text, _ in _SUFFIX_WORDS}
 _OP_RE = re.compile("|".join(re.escape(t) for t in sorted(_OPS, key=len, reverse=True)))
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
-_RANGE_SEP_RE = re.compile(r"^\s*(?:\(含\))?\s*([^\d\s~\-—–至到]{0,4}?)\s*(?:\(含\))?\s*(?:~|-|—|–|至|到)\s*$")
+_RANGE_SEP_RE = re.compile(
+    r"^\s*(?:\(不?含\))?\s*([^\d\s~\-—–至到()]{0,4}?)\s*(?:\(不?含\))?\s*(?:~|-|—|–|至|到)\s*$"
+)
 _UNIT_RE = re.compile(r"^\s*(%|‰|百分比|个百分点|[^\d\s,，;；、。()（）~\-—–<>=≥≤≦≧]{1,4}?)(?=$|[\s,，;；。()]|以上|以下|以内|之内|内|及)")
 _INCLUSIVE_MARK = "(含)"
 _EXCLUSIVE_MARK = "(不含)"
@@ -162,8 +173,11 @@ _EXCLUSIVE_MARK = "(不含)"
 
 def normalise_text(text: str) -> str:
     """NFKC (full-width to ASCII) plus the dash and tilde variants people type."""
+    for symbol, spelled in _SYMBOL_UNITS.items():
+        text = text.replace(symbol, spelled)
     text = unicodedata.normalize("NFKC", text)
-    return text.replace("〜", "~").replace("∼", "~").replace("－", "-").strip()
+    text = text.replace("〜", "~").replace("∼", "~").replace("－", "-").strip()
+    return _THOUSANDS_RE.sub("", text)
 
 
 def is_placeholder(text: str | None) -> bool:
@@ -177,7 +191,7 @@ def parse_target(text: str | None, unit_hint: str | None = None) -> ParsedTarget
         return ParsedTarget(raw=raw, status=TargetStatus.MISSING)
     norm = normalise_text(raw)
     numbers = list(_NUMBER_RE.finditer(norm))
-    if not numbers:
+    if not numbers or _DATE_RE.search(norm):
         return ParsedTarget(raw=raw, status=TargetStatus.TEXT)
     ops = [m for m in _OP_RE.finditer(norm) if _is_operator_here(norm, m)]
 
@@ -190,13 +204,17 @@ def parse_target(text: str | None, unit_hint: str | None = None) -> ParsedTarget
         sep = _RANGE_SEP_RE.match(between)
         if sep and not ops:
             low, high = Decimal(numbers[0].group()), Decimal(numbers[1].group())
+            low_inclusive = _EXCLUSIVE_MARK not in between
+            high_inclusive = _EXCLUSIVE_MARK not in norm[numbers[1].end():]
             if low > high:
                 low, high = high, low
+                low_inclusive, high_inclusive = high_inclusive, low_inclusive
             unit = _unit_after(norm, numbers[1].end()) or (sep.group(1) or None)
             pct = percent or _is_percent_unit(unit)
             return ParsedTarget(
                 raw=raw, status=TargetStatus.OK, operator=Operator.RANGE,
                 value=_scale(low, pct), low=_scale(low, pct), high=_scale(high, pct),
+                low_inclusive=low_inclusive, high_inclusive=high_inclusive,
                 unit=_unit_label(unit, pct), is_percent=pct,
             )
     if len(numbers) != 1:
@@ -218,7 +236,7 @@ def _is_operator_here(text: str, match: re.Match[str]) -> bool:
     if match.group() != "内":
         return True
     before = text[: match.start()]
-    return bool(re.search(r"\d\s*[^\d\s]{0,3}$", before))
+    return bool(re.search(r"\d\s*[^\d\s]{0,6}$", before))
 
 
 def _same_operator_twice(ops: list[re.Match[str]], numbers: list[re.Match[str]]) -> bool:
@@ -272,10 +290,10 @@ def _plain(value: Decimal | None) -> str:
 # --- deduction rules: "每少1次扣1分，扣完为止", "每降低1个百分点扣0.5分" -------------------
 
 _SHORTFALL_WORDS = ("减少", "降低", "下降", "少", "低", "不足", "未完成", "缺")
-_EXCESS_WORDS = ("增加", "超过", "超出", "超支", "延迟", "推迟", "延误", "逾期", "提高", "上升", "多", "高", "超")
+_EXCESS_WORDS = ("发生", "出现", "发现", "增加", "超过", "超出", "超支", "延迟", "推迟", "延误", "逾期", "提高", "上升", "多", "高", "超")
 _DEDUCTION_RE = re.compile(
     r"每\s*(?P<verb>" + "|".join(sorted(_SHORTFALL_WORDS + _EXCESS_WORDS, key=len, reverse=True)) + r")"
-    r"\s*(?P<step>\d+(?:\.\d+)?)?\s*(?P<unit>个百分点|百分点|%|[^\d扣减,，;；]{0,4}?)\s*"
+    r"\s*(?P<step>\d+(?:\.\d+)?)?\s*(?P<unit>个百分点|百分点|%|[^\d扣减,，;；]{0,8}?)\s*"
     r"(?:扣|减)(?:除)?\s*(?P<points>\d+(?:\.\d+)?)\s*分"
 )
 
