@@ -1,0 +1,96 @@
+"""The Python API for analysts: load a batch, score it, get pydantic objects or DataFrames.
+
+    >>> from perfeval_xl.api import load_batch
+    >>> batch = load_batch("samples/manifest.yaml", "samples/inputs.yaml")
+    >>> batch.results["S000"].total
+    Decimal('99.50')
+    >>> frames = batch.frames()
+    >>> frames.projects[["project_id", "total", "grade"]].head()
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from perfeval_xl.engine.evaluate import evaluate
+from perfeval_xl.engine.profile import ScoringProfile
+from perfeval_xl.findings import Finding
+from perfeval_xl.manifest import load_manifest
+from perfeval_xl.manifest.inputs_reader import read_inputs
+from perfeval_xl.model import Manifest, ProjectInputs, ProjectResult
+
+
+@dataclass(frozen=True)
+class BatchFrames:
+    projects: pd.DataFrame  # one row per project: budget, first-level scores, total, grade
+    indicators: pd.DataFrame  # one row per indicator per project
+    groups: pd.DataFrame  # one row per category (一级/二级…) per project
+    findings: pd.DataFrame  # one row per finding, with its message
+
+
+@dataclass(frozen=True)
+class ScoredBatch:
+    manifest: Manifest
+    profile: ScoringProfile
+    inputs: dict[str, ProjectInputs]
+    results: dict[str, ProjectResult]
+    input_findings: list[Finding]  # inputs that do not fit the manifest
+
+    def frames(self, lang: str = "zh") -> BatchFrames:
+        return to_frames(self.manifest, self.results, lang)
+
+
+def load_batch(manifest: str | Path, inputs: str | Path | None = None) -> ScoredBatch:
+    """Load and validate a manifest (raises ManifestError if invalid), read inputs, score every project."""
+    loaded = load_manifest(manifest)
+    assert loaded.manifest is not None and loaded.profile is not None
+    given, problems = read_inputs(inputs, loaded.manifest) if inputs else ({}, [])
+    results = {p.id: evaluate(p, given.get(p.id), loaded.profile) for p in loaded.manifest.projects}
+    return ScoredBatch(loaded.manifest, loaded.profile, given, results, problems)
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def to_frames(manifest: Manifest, results: dict[str, ProjectResult], lang: str = "zh") -> BatchFrames:
+    """Flatten engine results into DataFrames (numbers as floats; exact Decimals stay on the objects)."""
+    projects, indicators, groups, findings = [], [], [], []
+    for project in manifest.projects:
+        result = results.get(project.id)
+        if result is None:
+            continue
+        row = {
+            "project_id": project.id, "project": project.name, "unit": project.unit,
+            "department": project.department, "framework": project.framework,
+            "annual_budget": _num(result.budget.annual_budget), "executed": _num(result.budget.executed),
+            "execution_rate": _num(result.budget.execution_rate), "total": _num(result.total),
+            "grade": result.grade, "unfilled": result.unfilled, "findings": len(result.findings),
+        }
+        for group in result.groups:
+            if group.level == 1:
+                row[f"score:{group.name}"] = _num(group.score)
+        for ind, r in zip(project.indicators, result.indicators):
+            if not ind.path:
+                row[f"score:{ind.name}"] = _num(r.score)
+            indicators.append({
+                "project_id": project.id, "indicator_id": ind.id, "code": ind.code,
+                "level1": ind.path[0] if ind.path else ind.name, "path": "/".join(ind.path), "name": ind.name,
+                "kind": r.kind.value if r.kind else None, "target_text": ind.target_text, "weight": _num(r.weight),
+                "target": _num(r.target), "actual": _num(r.actual), "rate": _num(r.rate), "score": _num(r.score),
+                "band": r.band, "met": r.met, "not_applicable": r.not_applicable,
+            })
+        for group in result.groups:
+            groups.append({"project_id": project.id, "path": "/".join(group.path), "level": group.level,
+                           "name": group.name, "weight": _num(group.weight), "score": _num(group.score),
+                           "rate": _num(group.rate)})
+        for f in result.findings:
+            findings.append({"project_id": project.id, "code": f.code, "severity": f.severity.value,
+                             "indicator_id": f.location.indicator_id, "field": f.location.field,
+                             "message": f.message(lang)})
+        projects.append(row)
+    return BatchFrames(pd.DataFrame(projects), pd.DataFrame(indicators), pd.DataFrame(groups), pd.DataFrame(findings))
