@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from perfeval_xl.commands.manifest_cmds import manifest_template, schema, score, validate_manifest
+
 app = typer.Typer(
     name="perfeval",
     help="项目支出绩效自评工具：生成工作簿、计分、回收汇总。",
@@ -18,6 +20,12 @@ def version() -> None:
     from perfeval_xl import __version__
 
     typer.echo(__version__)
+
+
+app.command("manifest-template")(manifest_template)
+app.command("validate-manifest")(validate_manifest)
+app.command("score")(score)
+app.command("schema")(schema)
 
 
 def main() -> None:
