@@ -13,7 +13,10 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich import box
+from rich.cells import cell_len
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -28,6 +31,8 @@ from perfeval_xl.manifest.load import read_raw_manifest
 from perfeval_xl.manifest.stats import manifest_stats
 from perfeval_xl.model import Manifest, Project, ProjectInputs, ProjectResult
 
+NAME_WIDTH = 20  # 项目名称 and 单位 fold beyond this many columns
+UNBOUNDED = 10_000
 LangOption = Annotated[Lang, typer.Option("--lang", help="输出语言：zh（默认）或 en")]
 JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON 而不是表格")]
 
@@ -139,7 +144,10 @@ def _print_or_dump(findings: list[Finding], scored: list[tuple[Project, ProjectR
         return
     console = Console()
     if scored:
-        console.print(_results_table(scored, lang))
+        table = _results_table(scored, lang)
+        # Wider than a narrow terminal rather than cut figures: the terminal wraps the lines.
+        needed = Measurement.get(console, console.options.update(max_width=UNBOUNDED), table).maximum
+        Console(width=max(console.width, needed)).print(table)
     print_findings(console, findings, lang)
 
 
@@ -181,12 +189,21 @@ def _results_table(scored: list[tuple[Project, ProjectResult]], lang: Lang) -> T
     columns = list(dict.fromkeys(name for scores in firsts.values() for name in scores))
     heads = ("项目编号", "项目名称", "单位", "预算执行率%") if lang is Lang.zh else ("Project", "Name", "Unit", "Execution %")
     tails = ("总分", "等级", "问题数") if lang is Lang.zh else ("Total", "Grade", "Findings")
-    table = Table(*heads, *columns, *tails)
-    for project, result in scored:
-        cells = (project.id, project.name, project.unit, _text(_execution_percent(result)),
-                 *(_text(firsts[project.id].get(name)) for name in columns),
-                 _text(result.total), result.grade, str(len(result.findings)))
-        table.add_row(*(Text(cell or "") for cell in cells))
+    rows = [
+        [project.id, project.name, project.unit, _text(_execution_percent(result)) or "",
+         *(_text(firsts[project.id].get(name)) or "" for name in columns),
+         _text(result.total) or "", result.grade or "", str(len(result.findings))]
+        for project, result in scored
+    ]
+    table = Table(box=box.SIMPLE_HEAD)
+    for index, name in enumerate((*heads, *columns, *tails)):
+        if name in heads[1:3]:  # 项目名称 and 单位 wrap, folded: Chinese has no spaces to wrap at
+            table.add_column(name, overflow="fold", min_width=8, max_width=NAME_WIDTH)
+        else:  # codes and figures are never cut
+            widest = max((cell_len(row[index]) for row in rows), default=0)
+            table.add_column(name, no_wrap=True, min_width=max(cell_len(name), widest))
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
     return table
 
 

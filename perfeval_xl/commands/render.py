@@ -45,7 +45,7 @@ def describe_location(loc: Location, lang: Lang) -> str:
             parts.append(f"第{loc.row}行" if zh else f"row {loc.row}")
         if loc.column:
             parts.append(f"列{loc.column}" if zh else f"column {loc.column}")
-        return " ".join(parts)
+        return (" " if zh else ", ").join(parts)
     if loc.column:
         parts.append(loc.column)
     if loc.project_id:
@@ -71,7 +71,12 @@ def print_findings(console: Console, findings: Sequence[Finding], lang: Lang) ->
     if not findings:
         console.print("没有发现问题。" if lang is Lang.zh else "No findings.")
         return
-    table = Table(*FINDING_HEADERS[lang], show_lines=False)
+    severity, code, where, text = FINDING_HEADERS[lang]
+    table = Table(expand=True)
+    table.add_column(severity, no_wrap=True)
+    table.add_column(code, no_wrap=True)
+    table.add_column(where, ratio=1, overflow="fold")  # Chinese has no spaces to wrap at: fold
+    table.add_column(text, ratio=2, overflow="fold")
     for f in findings:
         table.add_row(Text(SEVERITY_NAMES[lang][f.severity], style=SEVERITY_STYLES[f.severity]), Text(f.code),
                       Text(describe_location(f.location, lang)), Text(f.message(lang.value)))

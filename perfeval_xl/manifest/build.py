@@ -71,6 +71,8 @@ def _typed(row: RawRow, table: TableSpec, findings: list[Finding]) -> dict[str, 
 
 def build_manifest(raw: RawManifest) -> LoadedManifest:
     findings: list[Finding] = list(raw.findings)
+    if any(f.severity is Severity.REJECT for f in findings):
+        return LoadedManifest(None, None, {}, findings)  # nothing was read: no follow-on findings
     batch = _batch(raw, findings)
     profile: ScoringProfile | None = None
     if batch is not None:

@@ -109,9 +109,8 @@ def write_table_sheet(
     `reference` names columns written for the reader's orientation and ignored on reading.
     """
     fields = table.fields
-    ws.cell(TITLE_ROW, 1, f"{table.sheet}：{table.help}带“{REQUIRED_MARK}”的列必填，列的顺序可以调整。")
-    ws.cell(TITLE_ROW, 1).font = TITLE_FONT
-    ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=len(fields))
+    # Not merged: the title runs on over the empty cells to its right.
+    ws.cell(TITLE_ROW, 1, f"{table.sheet}：{table.help}带“{REQUIRED_MARK}”的列必填。").font = TITLE_FONT
     last_row = FIRST_DATA_ROW + max(len(rows), VALIDATION_ROWS) - 1
     for col, spec in enumerate(fields, start=1):
         cell = ws.cell(HEADER_ROW, col, header_text(spec))
@@ -133,12 +132,12 @@ def write_table_sheet(
         _fit_width(ws, col, [header_text(spec), *values])
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 1)
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    fit_to_page_width(ws)
 
 
 def write_key_value_sheet(ws: Worksheet, table: TableSpec, values: Mapping[str, object], choices: Choices = {}) -> None:
     """A 信息项/内容/填写说明 sheet: one row per field, the value in column B."""
     ws.cell(TITLE_ROW, 1, f"{table.sheet}：{table.help}在 B 列填写，带“{REQUIRED_MARK}”的项必填。").font = TITLE_FONT
-    ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=len(KEY_VALUE_HEADERS))
     for col, text in enumerate(KEY_VALUE_HEADERS, start=1):
         cell = ws.cell(HEADER_ROW, col, text)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
@@ -155,6 +154,16 @@ def write_key_value_sheet(ws: Worksheet, table: TableSpec, values: Mapping[str, 
     _fit_width(ws, 2, [str(v) for v in values.values() if v is not None] + ["示例市财政局预算绩效管理科"])
     ws.column_dimensions["C"].width = 60
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 1)
+    fit_to_page_width(ws)
+
+
+def fit_to_page_width(ws: Worksheet) -> None:
+    """Print on A4 landscape, every column on one page width."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def save_workbook(workbook: Workbook, path: str | Path) -> None:

@@ -52,13 +52,16 @@ class TableSpec:
 
 
 def normalise_header(text: str) -> str:
-    """Headers compare without spaces, line breaks, full-width brackets or a trailing unit."""
+    """Headers compare without spaces, line breaks, full-width brackets, a trailing unit
+    or a trailing column marker such as "（A）" (年度指标值（A）, 实际完成值（B）)."""
+    import re
     import unicodedata
 
-    norm = unicodedata.normalize("NFKC", str(text)).strip()
+    norm = "".join(unicodedata.normalize("NFKC", str(text)).split())
     for unit in ("(万元)", "(元)", "(分)", "(%)"):
         norm = norm.replace(unit, "")
-    return "".join(norm.split()).replace("*", "").lower()
+    norm = re.sub(r"\([A-Za-z]\)$", "", norm)
+    return norm.replace("*", "").lower()
 
 
 PROJECT_TYPES = ("经常性", "一次性")

@@ -267,7 +267,8 @@ def inputs_workbook(inputs_by_project: Mapping[str, ProjectInputs], manifest: Ma
             tables[INDICATOR_INPUTS.key].append(_indicator_row(project.id, ind, inputs))
         tables[FUND_INPUTS.key].extend(_fund_rows(project, inputs))
         pid = {"project_id": project.id}
-        tables[EVALUATOR_INPUTS.key].extend({**pid, **e.model_dump()} for e in inputs.evaluators)
+        tables[EVALUATOR_INPUTS.key].extend(
+            {**pid, **e.model_dump(), "score": _cell(e.score)} for e in inputs.evaluators)
         tables[STATED_INPUTS.key].extend(
             {**pid, **s.model_dump(), "figure": FIGURE_LABELS[s.figure]} for s in inputs.stated)
         tables[COMPLETION_INPUTS.key].extend(_completion_rows(project, inputs))

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from perfeval_xl.manifest.excel_layout import (
@@ -17,7 +19,9 @@ from perfeval_xl.manifest.excel_layout import (
     REQUIRED_MARK,
     TYPE_NAMES,
     Choices,
+    display_width,
     field_choices,
+    fit_to_page_width,
 )
 from perfeval_xl.manifest.fields import KIND_CHOICES, TableSpec
 from perfeval_xl.manifest.library import framework_names, load_framework, load_profile, profile_names
@@ -25,6 +29,7 @@ from perfeval_xl.manifest.library import framework_names, load_framework, load_p
 SHEET_NAME = "说明"
 COLUMN_HEADERS = ("列名", "必填", "类型", "说明与可选值", "示例", "表头也可写作")
 COLUMN_WIDTHS = (22, 6, 16, 60, 24, 36)
+LINE_WIDTH = sum(COLUMN_WIDTHS) - 10  # display columns of a merged prose line, with a margin
 
 GENERAL = (
     "本工作簿是财政部门下发项目支出绩效自评表的“项目清单”，每个工作表一类信息，用“项目编号”互相关联。",
@@ -88,8 +93,9 @@ def write_instructions(ws: Worksheet, tables: Sequence[TableSpec], choices: Choi
     writer.section("六、分档标准（优/良/中/差）", BAND_RULES)
     writer.section("七、扣分规则", DEDUCTION_RULES)
     writer.section("八、评分规则（“批次信息”表的“评分规则”）", _profile_lines())
-    for index, width in enumerate(COLUMN_WIDTHS):
-        ws.column_dimensions[chr(ord("A") + index)].width = width
+    for col, width in enumerate(COLUMN_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    fit_to_page_width(ws)
 
 
 def _framework_lines() -> list[str]:
@@ -128,11 +134,11 @@ class _Writer:
                 cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         self.next_row += 1
 
-    def _line(self, text: str):
+    def _line(self, text: str) -> Cell:
         cell = self.ws.cell(self.next_row, 1, text)
         self.ws.merge_cells(start_row=self.next_row, start_column=1, end_row=self.next_row,
                             end_column=len(COLUMN_HEADERS))
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        self.ws.row_dimensions[self.next_row].height = 15 * (1 + len(text) // 90)
+        self.ws.row_dimensions[self.next_row].height = 15 * (1 + display_width(text) // LINE_WIDTH)
         self.next_row += 1
         return cell
