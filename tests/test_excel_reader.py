@@ -152,9 +152,10 @@ def test_batch_sheet_reads_labels_in_column_a(tmp_path: Path) -> None:
     assert [(f.location.row, f.params["header"]) for f in unknown] == [(8, "另一个信息")]
 
 
-def test_blank_required_cell_is_located(tmp_path: Path) -> None:
+@pytest.mark.parametrize("cell", [None, "   ", "#DIV/0!"])  # calamine reads error cells as ""
+def test_blank_required_cell_is_located(tmp_path: Path, cell: object) -> None:
     projects = [row[:] for row in PROJECT_ROWS]
-    projects[3][0] = None
+    projects[3][0] = cell
     loaded = read_manifest(workbook(tmp_path, 项目清单=projects))
     missing = [f for f in loaded.findings if f.code == "MANIFEST_FIELD_MISSING"]
     assert [(f.location.sheet, f.location.row, f.location.column) for f in missing] == [("项目清单", 4, "A 项目名称")]

@@ -7,32 +7,25 @@ finding exists, 0 otherwise (2 is typer's usage error).
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich import box
-from rich.cells import cell_len
 from rich.console import Console
-from rich.measure import Measurement
-from rich.table import Table
-from rich.text import Text
 
 from perfeval_xl.commands.render import Lang, finding_json, is_error, print_findings
+from perfeval_xl.commands.results_view import Scored, print_results, result_json
 from perfeval_xl.commands.stats_view import print_stats, stats_json
-from perfeval_xl.engine import evaluate, round_half_up
+from perfeval_xl.engine import evaluate
 from perfeval_xl.findings import Finding
 from perfeval_xl.manifest import read_manifest
 from perfeval_xl.manifest.excel_template import write_manifest_template, write_manifest_workbook
 from perfeval_xl.manifest.inputs_reader import read_inputs
 from perfeval_xl.manifest.load import read_raw_manifest
 from perfeval_xl.manifest.stats import manifest_stats
-from perfeval_xl.model import Manifest, Project, ProjectInputs, ProjectResult
+from perfeval_xl.model import Manifest, ProjectInputs, ProjectResult
 
-NAME_WIDTH = 20  # 项目名称 and 单位 fold beyond this many columns
-UNBOUNDED = 10_000
 LangOption = Annotated[Lang, typer.Option("--lang", help="输出语言：zh（默认）或 en")]
 JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON 而不是表格")]
 
@@ -118,7 +111,7 @@ def score(
         raise typer.BadParameter(f"清单中没有项目“{project}”", param_hint="--project")
     by_project, findings = read_inputs(inputs, loaded.manifest)
     findings = [f for f in findings if project is None or f.location.project_id in (None, project)]
-    scored: list[tuple[Project, ProjectResult]] = []
+    scored: list[Scored] = []
     for item in loaded.manifest.projects:
         if project is None or item.id == project:
             result = evaluate(item, by_project.get(item.id), loaded.profile)
@@ -135,77 +128,13 @@ def schema(
     typer.echo(json.dumps(SCHEMA_MODELS[name].model_json_schema(), ensure_ascii=False, indent=2))
 
 
-def _print_or_dump(findings: list[Finding], scored: list[tuple[Project, ProjectResult]], lang: Lang,
-                   as_json: bool) -> None:
+def _print_or_dump(findings: list[Finding], scored: list[Scored], lang: Lang, as_json: bool) -> None:
     if as_json:
-        document = {"results": [_result_json(p, r) for p, r in scored],
+        document = {"results": [result_json(p, r) for p, r in scored],
                     "findings": [finding_json(f, lang) for f in findings]}
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
     console = Console()
     if scored:
-        table = _results_table(scored, lang)
-        # Wider than a narrow terminal rather than cut figures: the terminal wraps the lines.
-        needed = Measurement.get(console, console.options.update(max_width=UNBOUNDED), table).maximum
-        Console(width=max(console.width, needed)).print(table)
+        print_results(console, scored, lang)
     print_findings(console, findings, lang)
-
-
-def first_level_scores(project: Project, result: ProjectResult) -> dict[str, Decimal | None]:
-    """Scores of the first-level rows: groups, and leaves at the top (预算执行率)."""
-    out: dict[str, Decimal | None] = {}
-    for ind in project.indicators:
-        if ind.path:
-            group = result.group(ind.path[0])
-            out.setdefault(ind.path[0], group.score if group else None)
-        else:
-            leaf = result.indicator(ind.id)
-            out.setdefault(ind.name, leaf.score if leaf else None)
-    return out
-
-
-def _execution_percent(result: ProjectResult) -> Decimal | None:
-    rate = result.budget.execution_rate
-    return None if rate is None else round_half_up(rate * 100, 2)
-
-
-def _result_json(project: Project, result: ProjectResult) -> dict[str, object]:
-    return {
-        "project_id": project.id,
-        "name": project.name,
-        "unit": project.unit,
-        "execution_rate_percent": _text(_execution_percent(result)),
-        "first_level": {name: _text(value) for name, value in first_level_scores(project, result).items()},
-        "total": _text(result.total),
-        "grade": result.grade,
-        "unfilled": result.unfilled,
-        "findings": len(result.findings),
-        "detail": result.model_dump(mode="json", exclude={"findings"}),
-    }
-
-
-def _results_table(scored: list[tuple[Project, ProjectResult]], lang: Lang) -> Table:
-    firsts = {p.id: first_level_scores(p, r) for p, r in scored}
-    columns = list(dict.fromkeys(name for scores in firsts.values() for name in scores))
-    heads = ("项目编号", "项目名称", "单位", "预算执行率%") if lang is Lang.zh else ("Project", "Name", "Unit", "Execution %")
-    tails = ("总分", "等级", "问题数") if lang is Lang.zh else ("Total", "Grade", "Findings")
-    rows = [
-        [project.id, project.name, project.unit, _text(_execution_percent(result)) or "",
-         *(_text(firsts[project.id].get(name)) or "" for name in columns),
-         _text(result.total) or "", result.grade or "", str(len(result.findings))]
-        for project, result in scored
-    ]
-    table = Table(box=box.SIMPLE_HEAD)
-    for index, name in enumerate((*heads, *columns, *tails)):
-        if name in heads[1:3]:  # 项目名称 and 单位 wrap, folded: Chinese has no spaces to wrap at
-            table.add_column(name, overflow="fold", min_width=8, max_width=NAME_WIDTH)
-        else:  # codes and figures are never cut
-            widest = max((cell_len(row[index]) for row in rows), default=0)
-            table.add_column(name, no_wrap=True, min_width=max(cell_len(name), widest))
-    for row in rows:
-        table.add_row(*(Text(cell) for cell in row))
-    return table
-
-
-def _text(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from perfeval_xl.manifest.fields import BAND_FIELDS, BATCH, COMPLETION, FUNDS, INDICATORS, PROJECTS, SECTION_KEYS, TARGETS
+from perfeval_xl.manifest.fields import BAND_FIELDS, COMPLETION, FUNDS, INDICATORS, PROJECTS, SECTION_KEYS, TARGETS
 from perfeval_xl.manifest.raw import RawManifest
 from perfeval_xl.model import KIND_LABELS, Indicator, Manifest, Project
 
