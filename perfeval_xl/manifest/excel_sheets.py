@@ -9,6 +9,7 @@ the inputs readers; nothing here knows what the tables mean.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,6 +79,25 @@ def cell_value(value: object) -> object:
     return value
 
 
+class RowCells(Mapping[str, Location]):
+    """The cell of each field of one data row, built only when asked for: a large
+    manifest has ~10⁶ cells and only those with findings are ever located."""
+
+    __slots__ = ("_file", "_sheet", "_row", "_labels")
+
+    def __init__(self, file: str, sheet: str, row: int, labels: Mapping[str, str]) -> None:
+        self._file, self._sheet, self._row, self._labels = file, sheet, row, labels
+
+    def __getitem__(self, key: str) -> Location:
+        return Location(file=self._file, sheet=self._sheet, row=self._row, column=self._labels[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._labels)
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+
 def column_label(index: int, header: object) -> str:
     text = "".join(str(header).split()).replace("*", "")
     return f"{get_column_letter(index + 1)} {text}"
@@ -93,15 +113,15 @@ def read_table(grid: Grid, table: TableSpec, file: str, sheet: str) -> SheetTabl
                                for spec in table.fields if spec.required])
     header_loc = sheet_loc.model_copy(update={"row": header_index + 1})
     columns, findings = _map_columns(grid[header_index], table, header_map, header_loc, sheet)
+    labels = {col.spec.key: col.label for col in columns}
     rows: list[RawRow] = []
     for index in range(header_index + 1, len(grid)):
         cells = grid[index]
         values = {col.spec.key: cell_value(cells[col.index]) if col.index < len(cells) else None for col in columns}
         if all(v is None for v in values.values()):
             continue
-        origin = sheet_loc.model_copy(update={"row": index + 1})
-        locations = {col.spec.key: origin.model_copy(update={"column": col.label}) for col in columns}
-        rows.append(RawRow(values=values, locations=locations, origin=origin))
+        origin = Location(file=file, sheet=sheet, row=index + 1)
+        rows.append(RawRow(values=values, locations=RowCells(file, sheet, index + 1, labels), origin=origin))
     return SheetTable(rows, findings)
 
 

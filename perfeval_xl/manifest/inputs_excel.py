@@ -15,8 +15,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from pydantic import ValidationError
-
 from perfeval_xl.engine.numbers import to_decimal
 from perfeval_xl.engine.stated import FIGURE_LABELS
 from perfeval_xl.engine.targets import parse_target
@@ -92,7 +90,6 @@ class _Draft:
     stated: list[StatedFigure] = field(default_factory=list)
     completion: dict[int, CompletionAnswer] = field(default_factory=dict)
     overall: str | None = None
-    origin: Location | None = None
 
 
 class _Collector:
@@ -119,19 +116,16 @@ class _Collector:
             self.findings[before:] = [f.at(project_id=str(pid)) for f in self.findings[before:]]
 
     def inputs(self) -> dict[str, ProjectInputs]:
+        """Every value was typed row by row, so building the models cannot fail here."""
         out: dict[str, ProjectInputs] = {}
         for pid, draft in self.drafts.items():
             positions = range(1, max(draft.completion, default=0) + 1)
-            try:
-                out[pid] = ProjectInputs(
-                    project_id=pid, indicators=draft.indicators, funds=tuple(draft.funds.values()),
-                    overall_goal_actual=draft.overall,
-                    completion=tuple(draft.completion.get(i, CompletionAnswer()) for i in positions),
-                    evaluators=tuple(draft.evaluators), stated=tuple(draft.stated), stated_totals=draft.totals,
-                )
-            except ValidationError as exc:
-                self.findings.append(finding("MANIFEST_FIELD_INVALID", draft.origin, field=f"项目“{pid}”的填报数据",
-                                             value="", detail=str(exc).splitlines()[0]))
+            out[pid] = ProjectInputs(
+                project_id=pid, indicators=draft.indicators, funds=tuple(draft.funds.values()),
+                overall_goal_actual=draft.overall,
+                completion=tuple(draft.completion.get(i, CompletionAnswer()) for i in positions),
+                evaluators=tuple(draft.evaluators), stated=tuple(draft.stated), stated_totals=draft.totals,
+            )
         return out
 
     def _typed(self, table: TableSpec, row: RawRow) -> Row:
@@ -149,10 +143,8 @@ class _Collector:
                 out[spec.key] = coerce(spec, row, self.findings, table)
         return out
 
-    def _draft(self, project: Project, row: RawRow) -> _Draft:
-        draft = self.drafts.setdefault(project.id, _Draft())
-        draft.origin = draft.origin or row.origin.model_copy(update={"project_id": project.id})
-        return draft
+    def _draft(self, project: Project) -> _Draft:
+        return self.drafts.setdefault(project.id, _Draft())
 
     def _duplicate(self, row: RawRow, key: str, label: str, value: object) -> None:
         self.findings.append(finding("DUPLICATE_ID", row.loc(key), field=label, value=value))
@@ -168,7 +160,7 @@ class _Collector:
             given["not_applicable"] = True
         if not given:
             return  # a row written for orientation and left blank
-        draft = self._draft(project, row)
+        draft = self._draft(project)
         if ind_id in draft.indicators:
             self._duplicate(row, "indicator_id", f"项目“{project.id}”的指标编号", ind_id)
             return
@@ -178,7 +170,7 @@ class _Collector:
         source = str(v["source"])
         if v.get("received") is None and v.get("executed") is None:
             return
-        draft = self._draft(project, row)
+        draft = self._draft(project)
         if source in TOTAL_SOURCES:
             for key in ("received", "executed"):
                 self._total(draft, row, key, v.get(key))
@@ -199,7 +191,7 @@ class _Collector:
         draft.totals[key] = value
 
     def _evaluator(self, project: Project, row: RawRow, v: Row) -> None:
-        self._draft(project, row).evaluators.append(
+        self._draft(project).evaluators.append(
             Evaluator(name=str(v["name"]), title=v.get("title"), unit=v.get("unit"), score=v.get("score")))
 
     def _stated(self, project: Project, row: RawRow, v: Row) -> None:
@@ -208,7 +200,7 @@ class _Collector:
             self.findings.append(finding("UNKNOWN_REFERENCE", row.loc("indicator_id"), field="指标编号", value=ind_id,
                                          target=f"项目“{project.id}”"))
             return
-        self._draft(project, row).stated.append(StatedFigure(
+        self._draft(project).stated.append(StatedFigure(
             figure=FIGURE_KEYS[str(v["figure"])], text=str(v["text"]), indicator_id=ind_id, group=v.get("group"),
             source=v.get("source")))
 
@@ -220,7 +212,7 @@ class _Collector:
             return
         if v.get("status") is None and v.get("note") is None:
             return
-        draft = self._draft(project, row)
+        draft = self._draft(project)
         if position in draft.completion:
             self._duplicate(row, "position", f"项目“{project.id}”的目标完成清单序号", position)
             return
@@ -229,7 +221,7 @@ class _Collector:
     def _overall(self, project: Project, row: RawRow, v: Row) -> None:
         if v.get("actual") is None:
             return
-        draft = self._draft(project, row)
+        draft = self._draft(project)
         if draft.overall is not None:
             self._duplicate(row, "project_id", f"{OVERALL_INPUTS.sheet}的项目编号", project.id)
             return
