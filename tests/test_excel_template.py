@@ -25,12 +25,13 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
     return openpyxl.load_workbook(path)
 
 
-def validations(ws) -> dict[str, tuple[str, str | None]]:
-    """First cell of each validated range -> (type, formula1)."""
+def validations(ws, strict: bool = True) -> dict[str, tuple[str, str | None]]:
+    """First cell of each validated range -> (type, formula1); strict: refusing other values."""
     out = {}
     for dv in ws.data_validations.dataValidation:
-        for ref in str(dv.sqref).split():
-            out[ref.split(":")[0]] = (dv.type, dv.formula1)
+        if (dv.errorStyle in (None, "stop")) == strict:
+            for ref in str(dv.sqref).split():
+                out[ref.split(":")[0]] = (dv.type, dv.formula1)
     return out
 
 
@@ -60,7 +61,9 @@ def test_choice_and_decimal_validation(template: openpyxl.Workbook) -> None:
     projects = validations(template[PROJECTS.sheet])
     assert projects["I3"] == ("list", '"经常性,一次性"')  # 项目类型
     assert projects["J3"] == ("list", '"单位自评,部门评价,财政评价"')  # 评价方式
-    assert projects["K3"] == ("list", '"' + ",".join(framework_names()) + '"')  # 指标框架
+    # 指标框架 suggests the shipped frameworks; a YAML path is allowed, with a warning
+    assert "K3" not in projects
+    assert validations(template[PROJECTS.sheet], strict=False)["K3"] == ("list", '"' + ",".join(framework_names()) + '"')
     indicators = validations(template[INDICATORS.sheet])
     assert indicators["I3"] == ("list", '"' + ",".join(KIND_CHOICES) + '"')  # 计分方式
     assert indicators["H3"] == ("decimal", "0")  # 分值 >= 0

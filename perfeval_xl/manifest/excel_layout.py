@@ -126,7 +126,7 @@ def write_table_sheet(
             if spec.key in reference:
                 target.font = REFERENCE_FONT
         letter = get_column_letter(col)
-        _validate(ws, spec, field_choices(spec, choices), f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}")
+        _validate(ws, spec, choices, f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}")
         _format_column(ws, spec, col)
         values = [str(row.get(spec.key)) for row in rows if row.get(spec.key) is not None]
         _fit_width(ws, col, [header_text(spec), *values])
@@ -147,7 +147,7 @@ def write_key_value_sheet(ws: Worksheet, table: TableSpec, values: Mapping[str, 
         label.font = REQUIRED_FONT if spec.required else HEADER_FONT
         write_value(ws.cell(row, 2), values.get(spec.key))
         ws.cell(row, 3, field_note(spec, choices) or None).alignment = WRAP
-        _validate(ws, spec, field_choices(spec, choices), f"B{row}")
+        _validate(ws, spec, choices, f"B{row}")
         if spec.type in DATE_FORMATS:
             ws.cell(row, 2).number_format = DATE_FORMATS[spec.type]
     _fit_width(ws, 1, [header_text(spec) for spec in table.fields])
@@ -180,10 +180,15 @@ def save_workbook(workbook: Workbook, path: str | Path) -> None:
         raise
 
 
-def _validate(ws: Worksheet, spec: FieldSpec, allowed: tuple[str, ...], ref: str) -> None:
+def _validate(ws: Worksheet, spec: FieldSpec, choices: Choices, ref: str) -> None:
+    """Drop-down lists and number checks. Lists given in `choices` (frameworks, profiles)
+    are suggestions: a name or a YAML path outside the list is warned about, not refused."""
+    allowed = field_choices(spec, choices)
     if allowed:
         rule = DataValidation(type="list", formula1='"' + ",".join(allowed) + '"', allow_blank=True)
         rule.error = "请从下拉列表中选择：" + "、".join(allowed)
+        if spec.key in choices:
+            rule.errorStyle = "warning"
     elif spec.type == "decimal":
         rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
         rule.error = "请填写不小于 0 的数字（金额单位：万元）。"

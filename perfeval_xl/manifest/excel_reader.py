@@ -17,21 +17,22 @@ from perfeval_xl.manifest.raw import RawManifest
 def read_excel_manifest(path: Path) -> RawManifest:
     raw = RawManifest(source=str(path))
     try:
-        book = ExcelBook(path)
-        for table in TABLES:
-            sheet = book.sheet_name(table)
-            if sheet is None:
-                # A missing 批次信息 leaves raw.batch unset, which the builder reports.
-                if table is not BATCH and not table.optional:
-                    raw.findings.append(finding("MANIFEST_SHEET_MISSING", Location(file=str(path)), sheet=table.sheet))
-                continue
-            reader = read_key_values if table.key_value else read_table
-            read = reader(book.grid(sheet), table, str(path), sheet)
-            raw.findings.extend(read.findings)
-            if table is BATCH:
-                raw.batch = read.rows[0]
-            else:
-                raw.tables[table.key] = read.rows
+        with ExcelBook(path) as book:
+            for table in TABLES:
+                sheet = book.sheet_name(table)
+                if sheet is None:
+                    # A missing 批次信息 leaves raw.batch unset, which the builder reports.
+                    if table is not BATCH and not table.optional:
+                        raw.findings.append(finding("MANIFEST_SHEET_MISSING", Location(file=str(path)),
+                                                    sheet=table.sheet))
+                    continue
+                reader = read_key_values if table.key_value else read_table
+                read = reader(book.grid(sheet), table, str(path), sheet)
+                raw.findings.extend(read.findings)
+                if table is BATCH:
+                    raw.batch = read.rows[0]
+                else:
+                    raw.tables[table.key] = read.rows
     except WorkbookUnreadable as exc:
         return RawManifest(source=str(path), findings=[
             finding("MANIFEST_UNREADABLE", Location(file=str(path)), detail=str(exc))])

@@ -45,14 +45,19 @@ class SheetTable:
 
 
 class ExcelBook:
-    """An open workbook: sheet lookup by spec, grids with positions kept from A1."""
+    """An open workbook (a context manager): sheet lookup by spec, grids kept from A1."""
 
     def __init__(self, path: Path) -> None:
         try:
             self._book = python_calamine.CalamineWorkbook.from_path(str(path))
         except (python_calamine.CalamineError, OSError, ValueError) as exc:
             raise WorkbookUnreadable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
-        self.file = str(path)
+
+    def __enter__(self) -> ExcelBook:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._book.close()
 
     def sheet_name(self, table: TableSpec) -> str | None:
         """The workbook's own name of the sheet for `table` (by name or alias), or None."""

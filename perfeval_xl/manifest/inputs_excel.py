@@ -60,16 +60,16 @@ def read_excel_inputs(path: Path, manifest: Manifest) -> tuple[dict[str, Project
     findings: list[Finding] = []
     rows: dict[str, list[RawRow]] = {}
     try:
-        book = ExcelBook(path)
-        for table in INPUT_TABLES:
-            sheet = book.sheet_name(table)
-            if sheet is None:
-                if not table.optional:
-                    findings.append(finding("MANIFEST_SHEET_MISSING", Location(file=str(path)), sheet=table.sheet))
-                continue
-            read = read_table(book.grid(sheet), table, str(path), sheet)
-            findings.extend(read.findings)
-            rows[table.key] = read.rows
+        with ExcelBook(path) as book:
+            for table in INPUT_TABLES:
+                sheet = book.sheet_name(table)
+                if sheet is None:
+                    if not table.optional:
+                        findings.append(finding("MANIFEST_SHEET_MISSING", Location(file=str(path)), sheet=table.sheet))
+                    continue
+                read = read_table(book.grid(sheet), table, str(path), sheet)
+                findings.extend(read.findings)
+                rows[table.key] = read.rows
     except WorkbookUnreadable as exc:
         return {}, [finding("MANIFEST_UNREADABLE", Location(file=str(path)), detail=str(exc))]
     collector = _Collector(manifest, findings)
@@ -184,9 +184,9 @@ class _Collector:
         if value is None:
             return
         if not isinstance(value, Decimal):
-            spec = FUND_INPUTS.field(key)
-            self.findings.append(finding("MANIFEST_FIELD_INVALID", row.loc(key), field=f"{FUND_INPUTS.sheet}的“{spec.header}”合计",
-                                         value=value, detail="应为数字"))
+            label = f"{FUND_INPUTS.sheet}的“{FUND_INPUTS.field(key).header}”合计"
+            self.findings.append(finding("MANIFEST_FIELD_INVALID", row.loc(key), field=label, value=value,
+                                         detail="应为数字"))
             return
         draft.totals[key] = value
 
