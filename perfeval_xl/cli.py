@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from perfeval_xl.commands.generate_cmd import generate_command
+from perfeval_xl.commands.manifest_cmds import manifest_template, schema, score, validate_manifest
 from perfeval_xl.integrity.cli_keygen import keygen
 
 app = typer.Typer(
@@ -24,7 +25,11 @@ def version() -> None:
 
 
 app.command("keygen")(keygen)
+app.command("manifest-template")(manifest_template)
+app.command("validate-manifest")(validate_manifest)
 app.command("generate")(generate_command)
+app.command("score")(score)
+app.command("schema")(schema)
 
 
 def main() -> None:

@@ -55,6 +55,8 @@ class LoadedManifest:
     findings: list[Finding]
     indicator_sources: dict[tuple[str, str], Location] = field(default_factory=dict)
     project_sources: dict[str, Location] = field(default_factory=dict)
+    indicator_rows: dict[tuple[str, str], RawRow] = field(default_factory=dict)
+    group_sources: dict[tuple[str, tuple[str, ...]], Location] = field(default_factory=dict)  # 一级/二级分值 cells
 
     @property
     def ok(self) -> bool:
@@ -69,6 +71,8 @@ def _typed(row: RawRow, table: TableSpec, findings: list[Finding]) -> dict[str, 
 
 def build_manifest(raw: RawManifest) -> LoadedManifest:
     findings: list[Finding] = list(raw.findings)
+    if any(f.severity is Severity.REJECT for f in findings):
+        return LoadedManifest(None, None, {}, findings)  # nothing was read: no follow-on findings
     batch = _batch(raw, findings)
     profile: ScoringProfile | None = None
     if batch is not None:
@@ -276,6 +280,7 @@ def _indicators(
             base = fixed[existing]
             fixed[existing] = base.model_copy(update=_overrides(v, kind, bands))
             loaded.indicator_sources[(pid, base.id)] = row.loc("target_text")
+            loaded.indicator_rows[(pid, base.id)] = row
             continue
         counters[path] += 1
         code = v.get("code") or _auto_code(framework, by_path, path, counters[path])
@@ -290,8 +295,10 @@ def _indicators(
             bands=bands, deduction_rule=v.get("deduction_rule"), reverse_variant=v.get("reverse_variant"),
         ))
         loaded.indicator_sources[(pid, ind_id)] = row.loc("target_text")
+        loaded.indicator_rows[(pid, ind_id)] = row
 
-    for path, (weight, _row, _key) in weight_sources.items():
+    for path, (weight, source_row, key) in weight_sources.items():
+        loaded.group_sources[(pid, path)] = source_row.loc(key)
         old = by_path.get(path)
         by_path[path] = IndicatorGroup(path=path, code=old.code if old else None, weight=weight)
     order = {node.name: i for i, node in enumerate(framework.nodes)}
@@ -367,16 +374,22 @@ def _validate_project(
             update={"project_id": project.id, "indicator_id": ind_id})
 
     def locate_group(path: tuple[str, ...]) -> Location:
+        # The cell declaring the group's points, else the 分值 cell of its first indicator.
+        declared = loaded.group_sources.get((project.id, path))
+        if declared is not None:
+            return declared.model_copy(update={"project_id": project.id})
         for ind in project.indicators:
-            if path and ind.path[: len(path)] == path and (project.id, ind.id) in loaded.indicator_sources:
-                return locate_indicator(ind.id)
+            if path and ind.path[: len(path)] == path and (project.id, ind.id) in loaded.indicator_rows:
+                return loaded.indicator_rows[(project.id, ind.id)].loc("weight").model_copy(
+                    update={"project_id": project.id, "indicator_id": ind.id})
         return origin.model_copy(update={"project_id": project.id})
 
     if not any(ind.kind is not IndicatorKind.BUDGET for ind in project.indicators):
         out.append(finding("PROJECT_NO_INDICATORS", origin, project=project.name))
         return out
     resolved = resolve_project(project, profile)
-    out.extend(indicator_findings(resolved, locate_indicator))
+    out.extend(_at_field(f, loaded.indicator_rows.get((project.id, f.location.indicator_id or "")))
+               for f in indicator_findings(resolved, locate_indicator))
     out.extend(weight_findings(project, framework.total, locate_group))
     out.extend(framework_findings(project, framework, locate_group))
     needs_budget = any(ind.kind is IndicatorKind.BUDGET for ind in project.indicators)
@@ -384,6 +397,26 @@ def _validate_project(
         out.append(finding("MANIFEST_FIELD_MISSING", origin.model_copy(update={"project_id": project.id}),
                            field=f"项目“{project.id}”的{FUNDS.sheet}（全年预算数）"))
     return out
+
+
+# Indicator findings about a cell other than 年度指标值: the field they point at. Band
+# findings name their band as "优 24次"; the later band of an overlap or gap is meant.
+_FINDING_FIELDS = {"KIND_NEEDS_WEIGHT": "weight", "DEDUCTION_UNPARSEABLE": "deduction_rule"}
+_BAND_PARAMS = {"BAND_UNPARSEABLE": "band", "BAND_OVERLAP": "second", "BAND_GAP": "second"}
+_BAND_KEYS = {label: key for key, label in BAND_FIELDS.items()}
+
+
+def _at_field(f: Finding, row: RawRow | None) -> Finding:
+    """`f` located at the cell of the field it is about, when the row has that cell."""
+    if f.code in _BAND_PARAMS:
+        key = _BAND_KEYS.get(str(f.params.get(_BAND_PARAMS[f.code], "")).split(" ", 1)[0])
+    else:
+        key = _FINDING_FIELDS.get(f.code)
+    if row is None or key not in row.locations:
+        return f
+    where = row.locations[key].model_copy(
+        update={"project_id": f.location.project_id, "indicator_id": f.location.indicator_id})
+    return f.model_copy(update={"location": where})
 
 
 def _pydantic_detail(exc: ValidationError) -> str:

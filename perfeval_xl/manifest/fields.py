@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 class FieldSpec:
     key: str
     header: str  # the Chinese header written in templates and used in messages
-    type: str = "text"  # text | decimal | int | date | datetime | bool | choice
+    type: str = "text"  # text | decimal | int | date | datetime | bool | choice | entry (number or text, as typed)
     required: bool = False
     aliases: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
@@ -32,6 +32,7 @@ class TableSpec:
     fields: tuple[FieldSpec, ...]
     help: str = ""
     key_value: bool = False  # a two-column 项目/内容 sheet rather than one row per record
+    optional: bool = False  # a workbook may leave the sheet out
     sheet_aliases: tuple[str, ...] = field(default=())
 
     def field(self, key: str) -> FieldSpec:
@@ -51,13 +52,16 @@ class TableSpec:
 
 
 def normalise_header(text: str) -> str:
-    """Headers compare without spaces, line breaks, full-width brackets or a trailing unit."""
+    """Headers compare without spaces, line breaks, full-width brackets, a trailing unit
+    or a trailing column marker such as "（A）" (年度指标值（A）, 实际完成值（B）)."""
+    import re
     import unicodedata
 
-    norm = unicodedata.normalize("NFKC", str(text)).strip()
+    norm = "".join(unicodedata.normalize("NFKC", str(text)).split())
     for unit in ("(万元)", "(元)", "(分)", "(%)"):
         norm = norm.replace(unit, "")
-    return "".join(norm.split()).replace("*", "").lower()
+    norm = re.sub(r"\([A-Za-z]\)$", "", norm)
+    return norm.replace("*", "").lower()
 
 
 PROJECT_TYPES = ("经常性", "一次性")
@@ -118,8 +122,8 @@ FUNDS = TableSpec(
     fields=(
         FieldSpec("project_id", "项目编号", required=True, aliases=("项目代码",)),
         FieldSpec("source", "资金来源", required=True, aliases=("来源",), example="省财政"),
-        FieldSpec("initial_budget", "年初预算数", "decimal", aliases=("年初预算", "年初预算数(万元)")),
-        FieldSpec("annual_budget", "全年预算数", "decimal", aliases=("调整后预算数", "全年预算", "计划投资额")),
+        FieldSpec("initial_budget", "年初预算数", "decimal", aliases=("年初预算", "年初预算数(万元)", "本年年初预算数")),
+        FieldSpec("annual_budget", "全年预算数", "decimal", aliases=("调整后预算数", "全年预算", "计划投资额", "本年预算数", "当年预算数")),
     ),
 )
 
@@ -139,7 +143,7 @@ INDICATORS = TableSpec(
         FieldSpec("weight", "分值", "decimal", True, aliases=("权重", "指标分值")),
         FieldSpec("kind", "计分方式", "choice", choices=KIND_CHOICES, aliases=("指标性质", "评分方式"),
                   help="留空则按年度指标值自动判断"),
-        FieldSpec("target_text", "年度指标值", aliases=("预期指标值", "指标值", "目标值", "绩效目标")),
+        FieldSpec("target_text", "年度指标值", aliases=("预期指标值", "指标值", "目标值", "绩效目标", "本年指标值", "当年指标值", "本年度指标值", "当年度指标值")),
         FieldSpec("target_value", "目标数值", "decimal", help="可选：年度指标值无法自动识别时填写数值"),
         FieldSpec("unit", "计量单位", aliases=("度量单位", "单位")),
         FieldSpec("band_excellent", "优", aliases=("优档",)),
@@ -158,6 +162,7 @@ COMPLETION = TableSpec(
     key="completion",
     sheet="目标完成清单",
     sheet_aliases=("绩效目标完成清单",),
+    optional=True,
     help="绩效目标完成清单的“绩效目标设定情况”，分总体目标和年度绩效目标两部分。",
     fields=(
         FieldSpec("project_id", "项目编号", required=True, aliases=("项目代码",)),
@@ -170,6 +175,7 @@ TARGETS = TableSpec(
     key="targets",
     sheet="绩效目标",
     sheet_aliases=("绩效目标表",),
+    optional=True,
     help="仅用于直接打分的指标框架：作为评分参考展示的绩效目标及优/良/中/差标准。",
     fields=(
         FieldSpec("project_id", "项目编号", required=True, aliases=("项目代码",)),

@@ -19,7 +19,8 @@ class ManifestError(Exception):
         super().__init__(f"manifest has {len(worst)} error(s); first: {worst[0].message('en') if worst else ''}")
 
 
-def _read_raw(path: Path) -> RawManifest:
+def read_raw_manifest(path: Path) -> RawManifest:
+    """The file's rows as written, before validation (Excel by suffix, else YAML/JSON)."""
     if not path.is_file():
         raw = RawManifest(source=str(path))
         raw.findings.append(finding("MANIFEST_UNREADABLE", Location(file=str(path)), detail="文件不存在"))
@@ -33,7 +34,7 @@ def _read_raw(path: Path) -> RawManifest:
 
 def read_manifest(path: str | Path) -> LoadedManifest:
     """Read and validate; always returns, with every finding (for `validate-manifest`)."""
-    return build_manifest(_read_raw(Path(path)))
+    return build_manifest(read_raw_manifest(Path(path)))
 
 
 def load_manifest(path: str | Path) -> LoadedManifest:

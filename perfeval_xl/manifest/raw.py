@@ -8,6 +8,7 @@ file type, at its sheet, row and column (or key path).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,7 +20,7 @@ from perfeval_xl.manifest.fields import FieldSpec, TableSpec
 @dataclass
 class RawRow:
     values: dict[str, object]
-    locations: dict[str, Location]
+    locations: Mapping[str, Location]  # per field; readers may build them lazily
     origin: Location
 
     def loc(self, key: str) -> Location:
