@@ -54,7 +54,9 @@ def test_manifest_template_exports_an_existing_manifest(tmp_path: Path) -> None:
 def test_validate_manifest_valid_exits_0(tmp_path: Path) -> None:
     result = run("validate-manifest", MANIFEST)
     assert result.exit_code == 0
-    assert "没有发现问题" in result.output and "清单可以使用" in result.output
+    assert "清单可以使用" in result.output and "BAND_GAP" in result.output  # P007's deliberate gaps
+    clean = run("validate-manifest", ROOT / "tests" / "fixtures" / "seed002_unsplit.yaml")
+    assert clean.exit_code == 1
 
 
 def test_validate_manifest_with_errors_exits_1_and_locates_them() -> None:
@@ -88,7 +90,8 @@ def test_validate_manifest_stats() -> None:
     assert stats["distinct_target_texts"] == len(set(texts))
     assert sum(stats["target_texts"].values()) == len(texts)
     assert sum(stats["kinds"].values()) == stats["indicators"]
-    assert stats["kinds"]["budget"] == sum(1 for p in loaded.manifest.projects if p.framework == "national")
+    with_budget_row = ("national", "reference_abcd")  # the A–D framework scores 预算执行率 as B12
+    assert stats["kinds"]["budget"] == sum(1 for p in loaded.manifest.projects if p.framework in with_budget_row)
     assert stats["frameworks"]["national"] >= 1 and stats["departments"]["示例市财政局"] >= 1
     table = run("validate-manifest", MANIFEST, "--stats")
     assert "计分方式" in table.output and "直接打分" in table.output and "年度指标值（" in table.output

@@ -21,7 +21,7 @@ from perfeval_xl.engine.targets import (
     parse_target,
 )
 from perfeval_xl.findings import Finding, Location, finding
-from perfeval_xl.model import Indicator, IndicatorKind
+from perfeval_xl.model import KIND_LABELS, Indicator, IndicatorKind
 
 BAND_ORDER = ("优", "良", "中", "差")
 
@@ -155,7 +155,7 @@ def _target_problems(target: ParsedTarget, kind: IndicatorKind, label: str, loc:
     if target.status is TargetStatus.DOUBLE:
         return [finding("TARGET_DOUBLE", loc, indicator=label, target=target.raw)]
     if target.status in (TargetStatus.TEXT, TargetStatus.AMBIGUOUS):
-        return [finding("TARGET_UNPARSEABLE", loc, indicator=label, target=target.raw, kind=kind.value)]
+        return [finding("TARGET_UNPARSEABLE", loc, indicator=label, target=target.raw, kind=KIND_LABELS[kind])]
     return []
 
 
@@ -170,7 +170,7 @@ def _direction_problems(
         or (kind is IndicatorKind.REVERSE and op.upward)
         or (kind is IndicatorKind.EQUAL and op is not Operator.EQ)
     ):
-        out.append(finding("TARGET_KIND_CONFLICT", loc, indicator=label, kind=kind.value, target=target.raw, operator=op.value))
+        out.append(finding("TARGET_KIND_CONFLICT", loc, indicator=label, kind=KIND_LABELS[kind], target=target.raw, operator=op.value))
     is_cost = any("成本" in part for part in indicator.path) or "成本" in indicator.name
     if is_cost and kind is IndicatorKind.POSITIVE and not target.implied and op.upward:
         out.append(finding("COST_INDICATOR_POSITIVE", loc, indicator=label, target=target.raw))
