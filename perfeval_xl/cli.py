@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from perfeval_xl.commands.demo_cmd import demo
 from perfeval_xl.commands.generate_cmd import generate_command
 from perfeval_xl.commands.manifest_cmds import manifest_template, schema, score, validate_manifest
 from perfeval_xl.integrity.cli_keygen import keygen
@@ -24,6 +25,7 @@ def version() -> None:
     typer.echo(__version__)
 
 
+app.command("demo")(demo)
 app.command("keygen")(keygen)
 app.command("manifest-template")(manifest_template)
 app.command("validate-manifest")(validate_manifest)
