@@ -70,11 +70,11 @@ def scan_sheet_part(archive: SafeZip, part: str, limits: GateLimits) -> None:
     first = True
     dimension_seen = False
     for chunk in archive.iter_chunks(part, limits.max_total_uncompressed):
+        if not prolog.done:
+            prolog.feed(chunk)  # first, so a DTD is reported as unsafe whatever the encoding
         if first:
             _require_utf8(chunk, part)
             first = False
-        if not prolog.done:
-            prolog.feed(chunk)
         buf = carry + chunk
         cut = buf.rfind(b"<")
         if cut < 0 or len(buf) - cut > _CARRY_MAX:

@@ -96,11 +96,14 @@ def _classify_text(text: str) -> Sniffed:
 
 
 def _looks_like_csv(text: str) -> bool:
+    """Two or more lines with the same separator on each, or one line with several."""
     lines = [line for line in text.splitlines()[:20] if line.strip()]
-    if len(lines) < 1:
-        return False
-    for sep in (",", "\t", ";", "，"):
+    if len(lines) > 2:
+        lines = lines[:-1]  # the last line may be cut off at the end of the head
+    for sep in (",", "\t", ";"):
         counts = [line.count(sep) for line in lines]
-        if counts[0] >= 1 and all(c >= 1 for c in counts):
+        if not counts or min(counts) < 1:
+            continue
+        if len(lines) >= 2 or counts[0] >= 2:
             return True
     return False

@@ -19,6 +19,7 @@ _FLAG_ENCRYPTED = 0x0001
 _FLAG_STRONG_ENCRYPTION = 0x0040
 _FLAG_DATA_DESCRIPTOR = 0x0008
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class _Collector:
@@ -59,7 +60,7 @@ def name_problem(name: str, name_raw: bytes, max_bytes: int) -> str | None:
         return "absolute path"
     if _DRIVE.match(name):
         return "drive letter"
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+    if _CONTROL.search(name):
         return "control character in name"
     if "\ufffd" in name:
         return "name is not valid UTF-8"
