@@ -116,7 +116,7 @@ def _worker_main(conn: Connection, func: Callable[[str], Any], memory_bytes: int
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     except (ImportError, ValueError, OSError):
         pass  # not Linux, or not allowed: the timeout still applies
-    conn.send(("ready", os.getpid()))
+    conn.send(("ready", os.getpid(), _stderr_end()))
     while True:
         try:
             message = conn.recv()
@@ -131,15 +131,24 @@ def _worker_main(conn: Connection, func: Callable[[str], Any], memory_bytes: int
             reply = (index, "memory", "MemoryError")
         except BaseException as exc:  # the function's bug or bad data it did not handle
             reply = (index, "error", _describe(exc))
+        # Where stderr ends now is where the next task's messages start (see _stderr_since_start).
+        mark = _stderr_end()
         try:
-            conn.send(reply)
+            conn.send((*reply, mark))
         except MemoryError:
             reply = (index, "memory", "MemoryError while sending the result")
-            conn.send(reply)
+            conn.send((*reply, mark))
         except Exception as exc:  # e.g. an unpicklable result
-            conn.send((index, "error", f"result not sendable: {_describe(exc)}"))
+            conn.send((index, "error", f"result not sendable: {_describe(exc)}", mark))
         if reply[1] == "memory":
             os._exit(3)  # heap state unknown after MemoryError: be replaced
+
+
+def _stderr_end() -> int:
+    try:
+        return os.lseek(2, 0, os.SEEK_END)
+    except OSError:
+        return 0  # stderr is a terminal or pipe: nothing to mark
 
 
 def _describe(exc: BaseException) -> str:
@@ -158,7 +167,8 @@ class _Worker:
         self.spawned = time.monotonic()
         self.queue: deque[int] = deque()  # head is running, the rest wait in the pipe
         self.started = 0.0  # when the head task started
-        self.stderr_mark = 0  # stderr size when the head task started
+        self.stderr_mark = 0  # where the head task's stderr output starts
+        self.next_mark = 0  # stderr end reported by the worker with its last message
 
     def deadline(self, timeout: float) -> float:
         if not self.ready:
@@ -176,6 +186,10 @@ class IsolatedPool:
         if method is None:
             method = "forkserver" if sys.platform.startswith("linux") else None
         self._ctx = get_context(method)
+        if method == "forkserver":
+            # Children fork from the server with these modules imported: a replacement
+            # worker starts in milliseconds. Takes effect only if the server is not yet running.
+            self._ctx.set_forkserver_preload(_preload_modules(func))
         self._size = self._limits.workers or default_workers()
         self._tmpdir = tempfile.mkdtemp(prefix="perfeval-workers-") if self._limits.capture_stderr else None
         self._workers: list[_Worker] = []
@@ -259,12 +273,10 @@ class IsolatedPool:
                 worker.queue.append(index)
 
     def _start_head(self, worker: _Worker) -> None:
+        # The worker may already be running (even dying of) this task: its stderr mark
+        # comes from the worker's own last message, never from a later look at the file.
         worker.started = time.monotonic()
-        if worker.stderr_path:
-            try:
-                worker.stderr_mark = os.stat(worker.stderr_path).st_size
-            except OSError:
-                worker.stderr_mark = 0
+        worker.stderr_mark = worker.next_mark
 
     def _collect(self, tasks: list[str], pending: deque[int]) -> list[Outcome]:
         busy = [w for w in self._workers if w.queue or not w.ready]
@@ -301,10 +313,11 @@ class IsolatedPool:
                 return False
             if message[0] == "ready":
                 worker.ready = True
+                worker.next_mark = message[2]
                 if worker.queue:
                     self._start_head(worker)
                 continue
-            index, status, payload = message
+            index, status, payload, worker.next_mark = message
             elapsed = time.monotonic() - worker.started
             if not worker.queue or worker.queue[0] != index:
                 raise IsolationError(f"worker answered task {index} out of order")
@@ -391,6 +404,15 @@ class IsolatedPool:
     def _memory_label(self) -> str:
         limit = self._limits.memory_bytes
         return f"{limit // MiB} MiB" if limit else "none"
+
+
+def _preload_modules(func: Callable[[str], Any]) -> list[str]:
+    modules = [__name__]
+    target = getattr(func, "func", func)  # functools.partial
+    module = getattr(target, "__module__", None)
+    if module and module != "__main__":
+        modules.append(module)
+    return modules
 
 
 def _exit_description(exitcode: int | None) -> str:

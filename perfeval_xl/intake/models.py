@@ -41,7 +41,6 @@ class GateLimits(BaseModel):
     ratio_min_size: int = 256 * 1024  # parts smaller than this may compress as well as they like
     max_parts: int = 2000
     max_name_bytes: int = 1024
-    max_xml_bytes: int = 16 * MiB  # any single XML part the gate or a reader parses whole
     max_small_xml_bytes: int = 2 * MiB  # [Content_Types].xml, rels, workbook.xml, custom.xml
     max_rows: int = 200_000
     max_cols: int = 1_000

@@ -1,11 +1,18 @@
 """The gate's pass over one worksheet part: no DTD, UTF-8, and a sane extent.
 
-A sheet claiming or holding cells far away (A1:XFD1048576, or one cell at XFD1048576)
-makes calamine abort the whole process while allocating the range (REFERENCE §8;
-calamine 0.9 aborts on the far cell even though it now survives the big dimension).
-The gate finds both by a byte-level scan: a regular expression over decompressed
-chunks is far cheaper per cell than an XML parser, and the prolog check has already
-proved the part holds no DTD, so no entity can hide a reference.
+A sheet holding a value far away (one cell at XFD1048576) makes calamine abort the
+whole process while allocating the range; a huge <dimension> did too in older
+versions (REFERENCE §8; calamine 0.9 survives the dimension, not the far cell) and
+makes row-by-row readers run for ever.
+
+Two paths. The fast one counts cell tags and matches the canonical form every known
+writer uses (`<c r="A1"`, reference first, unprefixed) with byte-level regular
+expressions over decompressed chunks: far cheaper per cell than an XML parser, and
+sound because the prolog check has proved the part has no DTD. It includes style-only
+cells, so it can only overstate the extent. Whenever a cell is written any other way
+(prefix, attribute order, quoting, character references) or the fast extent breaks a
+bound, the exact path re-reads the part with expat (xmlparts.scan_sheet), counting
+only cells that hold something, as readers do.
 """
 
 from __future__ import annotations
@@ -14,13 +21,16 @@ import re
 
 from perfeval_xl.intake.cellref import MAX_COL, MAX_ROW, cell_name, col_to_index
 from perfeval_xl.intake.models import GateLimits
+from perfeval_xl.intake.xmlparts import scan_sheet
 from perfeval_xl.intake.xmlsafe import PrologChecker, XmlMalformed
 from perfeval_xl.intake.zipread import SafeZip
 
-_PREFIX = rb"<(?:[A-Za-z_][\w.-]*:)?"
-_CELL_REF = re.compile(_PREFIX + rb"c\s[^>]*?\br\s*=\s*[\"']([A-Za-z]{1,10})([0-9]{1,12})[\"']")
-_DIMENSION = re.compile(_PREFIX + rb"dimension\s[^>]*?\bref\s*=\s*[\"']([^\"']{0,100})[\"']")
+_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?\bref\s*=\s*[\"']([^\"']{0,100})[\"']")
 _REF_PARTS = re.compile(rb"([A-Za-z]{1,10})([0-9]{1,12})")
+_CANONICAL_ROWS = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
+_CANONICAL_COLS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
+# Any of these means some cell is not in the canonical form: take the exact path.
+_ODD_CELL_MARKS = (b"<c\t", b"<c\n", b"<c\r", b"<c>", b"<c/", b":c ", b":c\t", b":c\n", b":c\r", b":c>")
 _CARRY_MAX = 4096
 
 
@@ -31,21 +41,27 @@ class HugeExtent(Exception):
         self.detail = detail
 
 
-class _Extent:
+class _FastExtent:
+    """Extent of canonical cell references; `exact_needed` once anything is not canonical."""
+
     def __init__(self) -> None:
         self.min_row = self.min_col = 1 << 62
         self.max_row = self.max_col = 0
+        self.exact_needed = False
 
-    def add_rows(self, rows: set[bytes]) -> None:
-        values = [int(r) for r in rows]
-        self.min_row, self.max_row = min(self.min_row, *values), max(self.max_row, *values)
-
-    def add_cols(self, cols: set[bytes]) -> None:
-        values = [col_to_index(c.decode("ascii")) for c in cols]
-        self.min_col, self.max_col = min(self.min_col, *values), max(self.max_col, *values)
-
-    def ref(self) -> str:
-        return f"{cell_name(self.min_row, self.min_col)}:{cell_name(self.max_row, self.max_col)}"
+    def scan(self, body: bytes) -> None:
+        if self.exact_needed:
+            return
+        rows = _CANONICAL_ROWS.findall(body)
+        if len(rows) != body.count(b"<c ") or any(mark in body for mark in _ODD_CELL_MARKS):
+            self.exact_needed = True
+            return
+        if not rows:
+            return
+        row_values = [int(r) for r in set(rows)]
+        col_values = [col_to_index(c.decode("ascii")) for c in set(_CANONICAL_COLS.findall(body))]
+        self.min_row, self.max_row = min(self.min_row, *row_values), max(self.max_row, *row_values)
+        self.min_col, self.max_col = min(self.min_col, *col_values), max(self.max_col, *col_values)
 
 
 def check_extent(min_row: int, min_col: int, max_row: int, max_col: int, ref: str, what: str,
@@ -65,7 +81,7 @@ def check_extent(min_row: int, min_col: int, max_row: int, max_col: int, ref: st
 def scan_sheet_part(archive: SafeZip, part: str, limits: GateLimits) -> None:
     """Raise XmlUnsafe/XmlMalformed/PartError/HugeExtent; return quietly when the part is fine."""
     prolog = PrologChecker(part)
-    extent = _Extent()
+    fast = _FastExtent()
     carry = b""
     first = True
     dimension_seen = False
@@ -76,20 +92,38 @@ def scan_sheet_part(archive: SafeZip, part: str, limits: GateLimits) -> None:
             _require_utf8(chunk, part)
             first = False
         buf = carry + chunk
+        # Cut before the last tag so no tag is split between two scans.
         cut = buf.rfind(b"<")
         if cut < 0 or len(buf) - cut > _CARRY_MAX:
             cut = len(buf)
         body, carry = buf[:cut], buf[cut:]
         if not dimension_seen:
             dimension_seen = _check_dimension(body, limits)
-        _scan_refs(body, extent)
+        fast.scan(body)
     if not prolog.done:
         prolog.feed(b"", final=True)
-    if carry:
-        _scan_refs(carry, extent)
-    if extent.max_row:
-        check_extent(extent.min_row, extent.min_col, extent.max_row, extent.max_col, extent.ref(),
-                     "cells", limits)
+    fast.scan(carry)
+    if fast.exact_needed or _breaks_bounds(fast, limits):
+        _exact_extent(archive, part, limits)
+
+
+def _breaks_bounds(fast: _FastExtent, limits: GateLimits) -> bool:
+    if not fast.max_row:
+        return False
+    try:
+        check_extent(fast.min_row, fast.min_col, fast.max_row, fast.max_col, "", "cells", limits)
+    except HugeExtent:
+        return True
+    return False
+
+
+def _exact_extent(archive: SafeZip, part: str, limits: GateLimits) -> None:
+    scan = scan_sheet(archive, part, cap=limits.max_total_uncompressed, limit=0)
+    if scan.unreadable_refs:
+        raise HugeExtent(scan.first_unreadable_ref, "cell reference unreadable or beyond the last cell")
+    if scan.extent is not None:
+        r1, c1, r2, c2 = scan.extent
+        check_extent(r1, c1, r2, c2, f"{cell_name(r1, c1)}:{cell_name(r2, c2)}", "cells", limits)
 
 
 def _require_utf8(chunk: bytes, part: str) -> None:
@@ -116,18 +150,3 @@ def _check_dimension(body: bytes, limits: GateLimits) -> bool:
     cols = [col_to_index(col.decode("ascii")) for col, _row in parts]
     check_extent(min(rows), min(cols), max(rows), max(cols), ref, "dimension", limits)
     return True
-
-
-def _scan_refs(body: bytes, extent: _Extent) -> None:
-    refs = _CELL_REF.findall(body)
-    if not refs:
-        return
-    rows = {row for _col, row in refs}
-    cols = {col.upper() for col, _row in refs}
-    long_row = next((r for r in rows if len(r) > 7), None)
-    long_col = next((c for c in cols if len(c) > 3), None)
-    if long_row is not None or long_col is not None:
-        ref = (long_col or b"A").decode("ascii", "replace") + (long_row or b"1").decode("ascii")
-        raise HugeExtent(ref, "cell beyond the last cell of a sheet")
-    extent.add_rows(rows)
-    extent.add_cols(cols)

@@ -86,6 +86,8 @@ class SheetScan(BaseModel):
     extent: Rect | None = None  # of filled cells
     outside: list[str] = []  # filled cells outside the allowed rectangles, in file order
     outside_truncated: bool = False  # more than `limit` such cells
+    unreadable_refs: int = 0  # cells whose r attribute is no cell reference (or absurdly large)
+    first_unreadable_ref: str = ""
 
 
 def read_xml_part(archive: Archive, part: str, cap: int = SMALL_PART_CAP) -> Element:
@@ -241,6 +243,8 @@ class _SheetState:
         self.cell_filled = False
         self.cell_formula = False
         self.extent: list[int] | None = None
+        self.unreadable = 0
+        self.first_unreadable = ""
 
     def doctype(self, *_args: object) -> None:
         raise XmlUnsafe(self.part, "DTD or entity")
@@ -267,6 +271,9 @@ class _SheetState:
         self.in_cell = True
         self.cell_filled = self.cell_formula = False
         position = parse_ref(ref) if ref else None
+        if ref and position is None:
+            self.unreadable += 1
+            self.first_unreadable = self.first_unreadable or ref[:40]
         if position is None:
             self.col += 1  # r is optional: the cell follows the previous one
         else:
@@ -299,4 +306,5 @@ class _SheetState:
         return SheetScan(part=self.part, dimension=self.dimension, protection=self.protection,
                          cells=self.cells, filled=self.filled, formulas=self.formulas,
                          extent=tuple(self.extent) if self.extent else None,
-                         outside=self.outside, outside_truncated=self.truncated)
+                         outside=self.outside, outside_truncated=self.truncated,
+                         unreadable_refs=self.unreadable, first_unreadable_ref=self.first_unreadable)

@@ -326,6 +326,17 @@ CASES: list[Case] = [Case(name, build, frozenset(expect)) for name, build, expec
     ("far_cell_xfd1048576", lambda: _far_cell(b"XFD1048576", b"1048576"), ["GATE_DIMENSION_HUGE"]),
     ("cell_beyond_last_column", lambda: _far_cell(b"ZZZZ30", b"30"), ["GATE_DIMENSION_HUGE"]),
     ("far_cell_in_early_row", lambda: _far_cell(b"B999999", b"31"), ["GATE_DIMENSION_HUGE"]),
+    ("far_cell_attribute_order", lambda: mutate_xlsx({S1: part_of(S1).replace(
+        b"</sheetData>", b'<row r="99"><c t="n" r="XFD1048576"><v>1</v></c></row></sheetData>')}),
+     ["GATE_DIMENSION_HUGE"]),
+    ("far_cell_character_reference", lambda: _far_cell(b"&#88;FD1048576", b"1048576"), ["GATE_DIMENSION_HUGE"]),
+    ("far_cell_prefixed_element", lambda: mutate_xlsx({S1: part_of(S1).replace(
+        b"</sheetData>", b'<row r="99"><x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                         b'r="XFD1048576"><x:v>1</x:v></x:c></row></sheetData>')}), ["GATE_DIMENSION_HUGE"]),
+    ("cell_reference_unreadable", lambda: _far_cell(b"A99999999999", b"40"), ["GATE_DIMENSION_HUGE"]),
+    ("far_style_only_cell_is_harmless", lambda: mutate_xlsx({S1: part_of(S1).replace(
+        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" s="0"/><c r="XFC1048576" s="0"></c></row></sheetData>')}),
+     []),
     # Structure.
     ("sheet_part_missing", lambda: mutate_xlsx({S2: None}), ["GATE_STRUCTURE"]),
     ("content_types_missing", lambda: mutate_xlsx({CT: None}), ["GATE_STRUCTURE"]),
