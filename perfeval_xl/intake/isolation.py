@@ -24,6 +24,7 @@ WORKER_MEMORY, and a parser's warnings do not flood the console.
 from __future__ import annotations
 
 import os
+import selectors
 import shutil
 import signal
 import sys
@@ -170,10 +171,49 @@ class _Worker:
         self.stderr_mark = 0  # where the head task's stderr output starts
         self.next_mark = 0  # stderr end reported by the worker with its last message
 
+    def handles(self) -> tuple[Any, int]:
+        return self.conn, self.process.sentinel
+
     def deadline(self, timeout: float) -> float:
         if not self.ready:
             return self.spawned + _STARTUP_TIMEOUT
         return self.started + timeout
+
+
+class _Waiter:
+    """Waits for worker pipes and exit sentinels.
+
+    On POSIX a selector is kept for the pool's life (multiprocessing.connection.wait
+    builds a new one per call: a measurable cost per file); elsewhere it falls back
+    to connection.wait, which also understands Windows handles.
+    """
+
+    def __init__(self) -> None:
+        self._selector = selectors.DefaultSelector() if os.name == "posix" else None
+
+    def add(self, worker: _Worker) -> None:
+        if self._selector is not None:
+            self._selector.register(worker.conn.fileno(), selectors.EVENT_READ, (worker, "conn"))
+            self._selector.register(worker.process.sentinel, selectors.EVENT_READ, (worker, "exit"))
+
+    def remove(self, worker: _Worker) -> None:
+        if self._selector is not None:
+            for fd in (worker.conn.fileno(), worker.process.sentinel):
+                try:
+                    self._selector.unregister(fd)
+                except (KeyError, ValueError):
+                    pass
+
+    def wait(self, busy: list[_Worker], timeout: float) -> list[tuple[_Worker, str]]:
+        if self._selector is not None:
+            return [key.data for key, _events in self._selector.select(timeout)]
+        owners = {id(h): (w, kind) for w in busy for h, kind in zip(w.handles(), ("conn", "exit"))}
+        return [owners[id(h)] for h in wait([h for w in busy for h in w.handles()], timeout)]
+
+    def close(self) -> None:
+        self._closed = True
+        if self._selector is not None:
+            self._selector.close()
 
 
 class IsolatedPool:
@@ -193,7 +233,9 @@ class IsolatedPool:
         self._size = self._limits.workers or default_workers()
         self._tmpdir = tempfile.mkdtemp(prefix="perfeval-workers-") if self._limits.capture_stderr else None
         self._workers: list[_Worker] = []
+        self._waiter = _Waiter()
         self._busy = False
+        self._closed = False
         self.replaced = 0  # workers replaced after a crash, timeout or memory failure
 
     def __enter__(self) -> "IsolatedPool":
@@ -212,6 +254,8 @@ class IsolatedPool:
     def imap(self, paths: Sequence[str | os.PathLike[str]],
              progress: ProgressCallback | None = None) -> Iterator[Outcome]:
         """Outcomes in completion order."""
+        if self._closed:
+            raise IsolationError("the pool is closed")
         if self._busy:
             raise IsolationError("one imap at a time per pool")
         self._busy = True
@@ -220,12 +264,14 @@ class IsolatedPool:
             yield from self._run(tasks, progress)
         finally:
             self._busy = False
-            # Stopped early: in-flight results would leak into the next batch.
-            for worker in list(self._workers):
-                if worker.queue:
-                    self._replace(worker)
+            # Stopped early (or interrupted): in-flight results would leak into the next
+            # batch, so those workers go; the next batch starts fresh ones.
+            for worker in [w for w in self._workers if w.queue]:
+                self._discard(worker)
+                self._workers.remove(worker)
 
     def close(self) -> None:
+        self._closed = True
         for worker in self._workers:
             try:
                 worker.conn.send(None)
@@ -236,8 +282,11 @@ class IsolatedPool:
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join()
+            self._waiter.remove(worker)
             worker.conn.close()
         self._workers = []
+        self._waiter.close()
+        self._waiter = _Waiter()
         if self._tmpdir:
             shutil.rmtree(self._tmpdir, ignore_errors=True)
             self._tmpdir = None
@@ -249,7 +298,8 @@ class IsolatedPool:
         pending: deque[int] = deque(range(total))
         done = 0
         while len(self._workers) < min(self._size, max(total, 1)):
-            self._workers.append(self._spawn(len(self._workers)))
+            used = {w.slot for w in self._workers}
+            self._workers.append(self._spawn(min(set(range(self._size)) - used)))
         while done < total:
             self._feed(tasks, pending)
             finished = self._collect(tasks, pending)
@@ -284,14 +334,15 @@ class IsolatedPool:
             return []
         now = time.monotonic()
         nearest = min(w.deadline(self._limits.timeout_s) for w in busy)
-        handles: list[Any] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
-        ready = set(wait(handles, timeout=max(0.0, nearest - now)))
+        events = self._waiter.wait(busy, max(0.0, nearest - now))
         out: list[Outcome] = []
-        for worker in busy:
-            if worker.conn in ready:
-                if not self._drain(worker, tasks, pending, out):
-                    continue  # replaced
-            if worker.process.sentinel in ready and not worker.process.is_alive():
+        # Messages first: a worker's last results must be read before its death is judged.
+        for worker, kind in sorted(events, key=lambda event: event[1] != "conn"):
+            if worker not in self._workers:
+                continue  # replaced during this round
+            if kind == "conn":
+                self._receive(worker, tasks, pending, out)
+            elif not worker.process.is_alive():
                 out.extend(self._died(worker, tasks, pending))
         now = time.monotonic()
         for worker in list(self._workers):
@@ -301,41 +352,50 @@ class IsolatedPool:
                 raise IsolationError("a worker did not start within the startup timeout")
         return out
 
-    def _drain(self, worker: _Worker, tasks: list[str], pending: deque[int], out: list[Outcome]) -> bool:
-        """Read every message waiting; False when the worker had to be replaced."""
-        while True:
-            try:
-                if not worker.conn.poll():
-                    return True
-                message = worker.conn.recv()
-            except (EOFError, OSError):
-                out.extend(self._died(worker, tasks, pending))
-                return False
-            if message[0] == "ready":
-                worker.ready = True
-                worker.next_mark = message[2]
-                if worker.queue:
-                    self._start_head(worker)
-                continue
-            index, status, payload, worker.next_mark = message
-            elapsed = time.monotonic() - worker.started
-            if not worker.queue or worker.queue[0] != index:
-                raise IsolationError(f"worker answered task {index} out of order")
-            worker.queue.popleft()
+    def _receive(self, worker: _Worker, tasks: list[str], pending: deque[int], out: list[Outcome]) -> None:
+        """Read one message (the pipe is readable); a closed pipe means the worker died."""
+        try:
+            message = worker.conn.recv()
+        except (EOFError, OSError):
+            out.extend(self._died(worker, tasks, pending))
+            return
+        self._handle(worker, message, tasks, pending, out)
+
+    def _handle(self, worker: _Worker, message: tuple, tasks: list[str], pending: deque[int],
+                out: list[Outcome]) -> None:
+        if message[0] == "ready":
+            worker.ready = True
+            worker.next_mark = message[2]
             if worker.queue:
                 self._start_head(worker)
-            if status == "ok":
-                out.append(Outcome.model_construct(index=index, path=tasks[index], value=payload,
-                                                   findings=[], elapsed_s=elapsed))
-                continue
-            if status == "memory":
-                out.append(self._failed(index, tasks, elapsed, "WORKER_MEMORY",
-                                        limit=self._memory_label(), detail=payload))
-                self._requeue_and_replace(worker, pending)
-                return False
+            return
+        index, status, payload, worker.next_mark = message
+        elapsed = time.monotonic() - worker.started
+        if not worker.queue or worker.queue[0] != index:
+            raise IsolationError(f"worker answered task {index} out of order")
+        worker.queue.popleft()
+        if worker.queue:
+            self._start_head(worker)
+        if status == "ok":
+            out.append(Outcome.model_construct(index=index, path=tasks[index], value=payload,
+                                               findings=[], elapsed_s=elapsed))
+        elif status == "memory":
+            out.append(self._failed(index, tasks, elapsed, "WORKER_MEMORY",
+                                    limit=self._memory_label(), detail=payload))
+            self._requeue_and_replace(worker, pending)
+        else:
             out.append(self._failed(index, tasks, elapsed, "WORKER_EXCEPTION", detail=payload))
 
     def _died(self, worker: _Worker, tasks: list[str], pending: deque[int]) -> list[Outcome]:
+        out: list[Outcome] = []
+        # Results it sent before dying still count; read them all first.
+        try:
+            while worker in self._workers and worker.conn.poll():
+                self._handle(worker, worker.conn.recv(), tasks, pending, out)
+        except (EOFError, OSError):
+            pass
+        if worker not in self._workers:
+            return out  # replaced while handling a message (MemoryError report)
         worker.process.join(timeout=1.0)
         if not worker.ready:
             self._requeue_and_replace(worker, pending)
@@ -343,16 +403,18 @@ class IsolatedPool:
                                  "is the function importable and picklable?")
         if not worker.queue:
             self._requeue_and_replace(worker, pending)
-            return []
+            return out
         index = worker.queue.popleft()
         elapsed = time.monotonic() - worker.started
         tail = self._stderr_since_start(worker)
         how = _exit_description(worker.process.exitcode)
         self._requeue_and_replace(worker, pending)
         if any(marker in tail for marker in _MEMORY_MARKERS):
-            return [self._failed(index, tasks, elapsed, "WORKER_MEMORY", limit=self._memory_label(),
-                                 detail=f"{how}; {_last_line(tail)}")]
-        return [self._failed(index, tasks, elapsed, "WORKER_CRASHED", detail=how)]
+            out.append(self._failed(index, tasks, elapsed, "WORKER_MEMORY", limit=self._memory_label(),
+                                    detail=f"{how}; {_last_line(tail)}"))
+        else:
+            out.append(self._failed(index, tasks, elapsed, "WORKER_CRASHED", detail=how))
+        return out
 
     def _timed_out(self, worker: _Worker, tasks: list[str], pending: deque[int]) -> Outcome:
         index = worker.queue.popleft()
@@ -371,12 +433,16 @@ class IsolatedPool:
         self._replace(worker)
 
     def _replace(self, worker: _Worker) -> None:
+        self._discard(worker)
+        self._workers[self._workers.index(worker)] = self._spawn(worker.slot)
+        self.replaced += 1
+
+    def _discard(self, worker: _Worker) -> None:
         if worker.process.is_alive():
             worker.process.kill()
         worker.process.join()
+        self._waiter.remove(worker)
         worker.conn.close()
-        self._workers[self._workers.index(worker)] = self._spawn(worker.slot)
-        self.replaced += 1
 
     def _spawn(self, slot: int) -> _Worker:
         stderr_path = None
@@ -388,7 +454,9 @@ class IsolatedPool:
                                     args=(child_conn, self._func, self._limits.memory_bytes, stderr_path))
         process.start()
         child_conn.close()
-        return _Worker(slot, process, parent_conn, stderr_path)
+        worker = _Worker(slot, process, parent_conn, stderr_path)
+        self._waiter.add(worker)
+        return worker
 
     def _stderr_since_start(self, worker: _Worker) -> str:
         if not worker.stderr_path:

@@ -29,8 +29,10 @@ _DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?\bref\s*=\s*[
 _REF_PARTS = re.compile(rb"([A-Za-z]{1,10})([0-9]{1,12})")
 _CANONICAL_ROWS = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
 _CANONICAL_COLS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
-# Any of these means some cell is not in the canonical form: take the exact path.
-_ODD_CELL_MARKS = (b"<c\t", b"<c\n", b"<c\r", b"<c>", b"<c/", b":c ", b":c\t", b":c\n", b":c\r", b":c>")
+# Either means some cell tag is not in the canonical form: take the exact path.
+# (Two patterns with a literal first byte each: one alternation would be ten times slower.)
+_ODD_UNPREFIXED = re.compile(rb"<c[\t\n\r/>]")
+_ODD_PREFIXED = re.compile(rb":c[\t\n\r />]")
 _CARRY_MAX = 4096
 
 
@@ -53,7 +55,8 @@ class _FastExtent:
         if self.exact_needed:
             return
         rows = _CANONICAL_ROWS.findall(body)
-        if len(rows) != body.count(b"<c ") or any(mark in body for mark in _ODD_CELL_MARKS):
+        if (len(rows) != body.count(b"<c ") or _ODD_UNPREFIXED.search(body)
+                or _ODD_PREFIXED.search(body)):
             self.exact_needed = True
             return
         if not rows:

@@ -7,7 +7,13 @@ import time
 
 import pytest
 
-from perfeval_xl.intake.isolation import IsolatedPool, IsolationLimits, iter_isolated, run_isolated
+from perfeval_xl.intake.isolation import (
+    IsolatedPool,
+    IsolationError,
+    IsolationLimits,
+    iter_isolated,
+    run_isolated,
+)
 from tests.intake.isolation_funcs import echo, misbehave
 
 MiB = 1024 * 1024
@@ -92,6 +98,19 @@ def test_stopping_early_does_not_leak_results_into_the_next_batch():
         for _outcome in pool.imap(["sleep-0.2", "sleep-0.2", "x", "y", "z"]):
             break
         assert [o.value for o in pool.map(["p", "q"])] == ["p", "q"]
+
+
+def test_an_exception_in_the_progress_callback_propagates_and_the_pool_recovers():
+    def progress(done: int, _total: int) -> None:
+        if done == 3:
+            raise KeyboardInterrupt
+
+    with IsolatedPool(misbehave, FAST) as pool:
+        with pytest.raises(KeyboardInterrupt):
+            pool.map([f"f{i}" for i in range(10)], progress)
+        assert [o.value for o in pool.map(["p", "q", "r"])] == ["p", "q", "r"]
+    with pytest.raises(IsolationError):
+        pool.map(["late"])
 
 
 def test_empty_batch():
