@@ -10,7 +10,8 @@ from perfeval_xl.findings.catalogue import entries
 from perfeval_xl.findings.model import Severity as S
 
 _RESEND_ORIGINAL_ZH = "请使用财政部门下发的原始 .xlsx 文件填报，在 Excel 或 WPS 中直接保存后重新报送。"
-_RESEND_ORIGINAL_EN = "Fill in the original .xlsx file issued by the finance bureau, save it in Excel or WPS, and send it again."
+_RESEND_ORIGINAL_EN = ("Fill in the original .xlsx file issued by the finance bureau, save it in Excel or WPS, "
+                       "and send it again.")
 _INTERNAL_ZH = "这不是报送单位的问题：请财政部门保留该文件并联系技术支持。"
 _INTERNAL_EN = "This is not the unit's fault: the bureau should keep the file and contact support."
 
@@ -80,7 +81,8 @@ _GATE = entries("gate", [
      "Do not encrypt the workbook with an archiving tool. " + _RESEND_ORIGINAL_EN),
     ("GATE_ZIP_DUPLICATE", S.REJECT,
      "文件内部有重复的部件名“{part}”（共 {count} 处），无法确定应读取哪一个。",
-     "The part name '{part}' appears more than once inside the file ({count} duplicates); which one to read is ambiguous.",
+     "The part name '{part}' appears more than once inside the file ({count} duplicates); "
+     "which one to read is ambiguous.",
      _RESEND_ORIGINAL_ZH, _RESEND_ORIGINAL_EN),
     ("GATE_ZIP_PATH", S.REJECT,
      "文件内部的部件名“{part}”不合法（{detail}），共 {count} 处。",

@@ -24,27 +24,29 @@ WORKER_MEMORY, and a parser's warnings do not flood the console.
 from __future__ import annotations
 
 import os
-import selectors
 import shutil
-import signal
 import sys
 import tempfile
 import time
-import traceback
 from collections import deque
 from multiprocessing import get_context
-from multiprocessing.connection import Connection, wait
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
 from perfeval_xl.findings.model import Finding, Location, finding
+from perfeval_xl.intake.worker_child import worker_main
+from perfeval_xl.intake.worker_handles import (
+    MEMORY_MARKERS,
+    STARTUP_TIMEOUT,
+    Waiter,
+    WorkerHandle,
+    exit_description,
+    memory_line,
+)
 
 MiB = 1024 * 1024
 ProgressCallback = Callable[[int, int], None]
-_MEMORY_MARKERS = ("memory allocation of", "MemoryError", "Cannot allocate memory", "std::bad_alloc",
-                   "out of memory")
-_STARTUP_TIMEOUT = 60.0
 _STDERR_READ = 64 * 1024
 
 
@@ -102,120 +104,6 @@ def iter_isolated(func: Callable[[str], Any], paths: Sequence[str | os.PathLike[
         yield from pool.imap(paths, progress)
 
 
-def _worker_main(conn: Connection, func: Callable[[str], Any], memory_bytes: int | None,
-                 stderr_path: str | None) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    if stderr_path:
-        fd = os.open(stderr_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        os.dup2(fd, 2)
-        os.close(fd)
-    try:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        if memory_bytes:
-            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    except (ImportError, ValueError, OSError):
-        pass  # not Linux, or not allowed: the timeout still applies
-    conn.send(("ready", os.getpid(), _stderr_end()))
-    while True:
-        try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            return
-        if message is None:
-            return
-        index, path = message
-        try:
-            reply = (index, "ok", func(path))
-        except MemoryError:
-            reply = (index, "memory", "MemoryError")
-        except BaseException as exc:  # the function's bug or bad data it did not handle
-            reply = (index, "error", _describe(exc))
-        # Where stderr ends now is where the next task's messages start (see _stderr_since_start).
-        mark = _stderr_end()
-        try:
-            conn.send((*reply, mark))
-        except MemoryError:
-            reply = (index, "memory", "MemoryError while sending the result")
-            conn.send((*reply, mark))
-        except Exception as exc:  # e.g. an unpicklable result
-            conn.send((index, "error", f"result not sendable: {_describe(exc)}", mark))
-        if reply[1] == "memory":
-            os._exit(3)  # heap state unknown after MemoryError: be replaced
-
-
-def _stderr_end() -> int:
-    try:
-        return os.lseek(2, 0, os.SEEK_END)
-    except OSError:
-        return 0  # stderr is a terminal or pipe: nothing to mark
-
-
-def _describe(exc: BaseException) -> str:
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
-    return f"{type(exc).__name__}: {exc}"[:240] + where
-
-
-class _Worker:
-    def __init__(self, slot: int, process: Any, conn: Connection, stderr_path: str | None) -> None:
-        self.slot = slot
-        self.process = process
-        self.conn = conn
-        self.stderr_path = stderr_path
-        self.ready = False
-        self.spawned = time.monotonic()
-        self.queue: deque[int] = deque()  # head is running, the rest wait in the pipe
-        self.started = 0.0  # when the head task started
-        self.stderr_mark = 0  # where the head task's stderr output starts
-        self.next_mark = 0  # stderr end reported by the worker with its last message
-
-    def handles(self) -> tuple[Any, int]:
-        return self.conn, self.process.sentinel
-
-    def deadline(self, timeout: float) -> float:
-        if not self.ready:
-            return self.spawned + _STARTUP_TIMEOUT
-        return self.started + timeout
-
-
-class _Waiter:
-    """Waits for worker pipes and exit sentinels.
-
-    On POSIX a selector is kept for the pool's life (multiprocessing.connection.wait
-    builds a new one per call: a measurable cost per file); elsewhere it falls back
-    to connection.wait, which also understands Windows handles.
-    """
-
-    def __init__(self) -> None:
-        self._selector = selectors.DefaultSelector() if os.name == "posix" else None
-
-    def add(self, worker: _Worker) -> None:
-        if self._selector is not None:
-            self._selector.register(worker.conn.fileno(), selectors.EVENT_READ, (worker, "conn"))
-            self._selector.register(worker.process.sentinel, selectors.EVENT_READ, (worker, "exit"))
-
-    def remove(self, worker: _Worker) -> None:
-        if self._selector is not None:
-            for fd in (worker.conn.fileno(), worker.process.sentinel):
-                try:
-                    self._selector.unregister(fd)
-                except (KeyError, ValueError):
-                    pass
-
-    def wait(self, busy: list[_Worker], timeout: float) -> list[tuple[_Worker, str]]:
-        if self._selector is not None:
-            return [key.data for key, _events in self._selector.select(timeout)]
-        owners = {id(h): (w, kind) for w in busy for h, kind in zip(w.handles(), ("conn", "exit"))}
-        return [owners[id(h)] for h in wait([h for w in busy for h in w.handles()], timeout)]
-
-    def close(self) -> None:
-        self._closed = True
-        if self._selector is not None:
-            self._selector.close()
-
-
 class IsolatedPool:
     """Persistent supervised workers for one function. Use as a context manager."""
 
@@ -232,8 +120,8 @@ class IsolatedPool:
             self._ctx.set_forkserver_preload(_preload_modules(func))
         self._size = self._limits.workers or default_workers()
         self._tmpdir = tempfile.mkdtemp(prefix="perfeval-workers-") if self._limits.capture_stderr else None
-        self._workers: list[_Worker] = []
-        self._waiter = _Waiter()
+        self._workers: list[WorkerHandle] = []
+        self._waiter = Waiter()
         self._busy = False
         self._closed = False
         self.replaced = 0  # workers replaced after a crash, timeout or memory failure
@@ -286,7 +174,7 @@ class IsolatedPool:
             worker.conn.close()
         self._workers = []
         self._waiter.close()
-        self._waiter = _Waiter()
+        self._waiter = Waiter()
         if self._tmpdir:
             shutil.rmtree(self._tmpdir, ignore_errors=True)
             self._tmpdir = None
@@ -322,7 +210,7 @@ class IsolatedPool:
                     self._start_head(worker)
                 worker.queue.append(index)
 
-    def _start_head(self, worker: _Worker) -> None:
+    def _start_head(self, worker: WorkerHandle) -> None:
         # The worker may already be running (even dying of) this task: its stderr mark
         # comes from the worker's own last message, never from a later look at the file.
         worker.started = time.monotonic()
@@ -348,11 +236,11 @@ class IsolatedPool:
         for worker in list(self._workers):
             if worker.queue and worker.ready and now >= worker.started + self._limits.timeout_s:
                 out.append(self._timed_out(worker, tasks, pending))
-            elif not worker.ready and now >= worker.spawned + _STARTUP_TIMEOUT:
+            elif not worker.ready and now >= worker.spawned + STARTUP_TIMEOUT:
                 raise IsolationError("a worker did not start within the startup timeout")
         return out
 
-    def _receive(self, worker: _Worker, tasks: list[str], pending: deque[int], out: list[Outcome]) -> None:
+    def _receive(self, worker: WorkerHandle, tasks: list[str], pending: deque[int], out: list[Outcome]) -> None:
         """Read one message (the pipe is readable); a closed pipe means the worker died."""
         try:
             message = worker.conn.recv()
@@ -361,7 +249,7 @@ class IsolatedPool:
             return
         self._handle(worker, message, tasks, pending, out)
 
-    def _handle(self, worker: _Worker, message: tuple, tasks: list[str], pending: deque[int],
+    def _handle(self, worker: WorkerHandle, message: tuple, tasks: list[str], pending: deque[int],
                 out: list[Outcome]) -> None:
         if message[0] == "ready":
             worker.ready = True
@@ -386,7 +274,7 @@ class IsolatedPool:
         else:
             out.append(self._failed(index, tasks, elapsed, "WORKER_EXCEPTION", detail=payload))
 
-    def _died(self, worker: _Worker, tasks: list[str], pending: deque[int]) -> list[Outcome]:
+    def _died(self, worker: WorkerHandle, tasks: list[str], pending: deque[int]) -> list[Outcome]:
         out: list[Outcome] = []
         # Results it sent before dying still count; read them all first.
         try:
@@ -407,16 +295,16 @@ class IsolatedPool:
         index = worker.queue.popleft()
         elapsed = time.monotonic() - worker.started
         tail = self._stderr_since_start(worker)
-        how = _exit_description(worker.process.exitcode)
+        how = exit_description(worker.process.exitcode)
         self._requeue_and_replace(worker, pending)
-        if any(marker in tail for marker in _MEMORY_MARKERS):
+        if any(marker in tail for marker in MEMORY_MARKERS):
             out.append(self._failed(index, tasks, elapsed, "WORKER_MEMORY", limit=self._memory_label(),
-                                    detail=f"{how}; {_last_line(tail)}"))
+                                    detail=f"{how}; {memory_line(tail)}"))
         else:
             out.append(self._failed(index, tasks, elapsed, "WORKER_CRASHED", detail=how))
         return out
 
-    def _timed_out(self, worker: _Worker, tasks: list[str], pending: deque[int]) -> Outcome:
+    def _timed_out(self, worker: WorkerHandle, tasks: list[str], pending: deque[int]) -> Outcome:
         index = worker.queue.popleft()
         elapsed = time.monotonic() - worker.started
         self._requeue_and_replace(worker, pending)
@@ -426,39 +314,39 @@ class IsolatedPool:
         found = finding(code, Location(file=tasks[index]), **params)
         return Outcome(index=index, path=tasks[index], findings=[found], elapsed_s=elapsed)
 
-    def _requeue_and_replace(self, worker: _Worker, pending: deque[int]) -> None:
+    def _requeue_and_replace(self, worker: WorkerHandle, pending: deque[int]) -> None:
         # Tasks still queued in the dead worker's pipe never started: give them to others.
         pending.extendleft(reversed(worker.queue))
         worker.queue.clear()
         self._replace(worker)
 
-    def _replace(self, worker: _Worker) -> None:
+    def _replace(self, worker: WorkerHandle) -> None:
         self._discard(worker)
         self._workers[self._workers.index(worker)] = self._spawn(worker.slot)
         self.replaced += 1
 
-    def _discard(self, worker: _Worker) -> None:
+    def _discard(self, worker: WorkerHandle) -> None:
         if worker.process.is_alive():
             worker.process.kill()
         worker.process.join()
         self._waiter.remove(worker)
         worker.conn.close()
 
-    def _spawn(self, slot: int) -> _Worker:
+    def _spawn(self, slot: int) -> WorkerHandle:
         stderr_path = None
         if self._tmpdir:
             stderr_path = os.path.join(self._tmpdir, f"worker-{slot}.stderr")
             open(stderr_path, "wb").close()  # a fresh file per worker process
         parent_conn, child_conn = self._ctx.Pipe(duplex=True)
-        process = self._ctx.Process(target=_worker_main, name=f"perfeval-worker-{slot}", daemon=True,
+        process = self._ctx.Process(target=worker_main, name=f"perfeval-worker-{slot}", daemon=True,
                                     args=(child_conn, self._func, self._limits.memory_bytes, stderr_path))
         process.start()
         child_conn.close()
-        worker = _Worker(slot, process, parent_conn, stderr_path)
+        worker = WorkerHandle(slot, process, parent_conn, stderr_path)
         self._waiter.add(worker)
         return worker
 
-    def _stderr_since_start(self, worker: _Worker) -> str:
+    def _stderr_since_start(self, worker: WorkerHandle) -> str:
         if not worker.stderr_path:
             return ""
         try:
@@ -481,22 +369,3 @@ def _preload_modules(func: Callable[[str], Any]) -> list[str]:
     if module and module != "__main__":
         modules.append(module)
     return modules
-
-
-def _exit_description(exitcode: int | None) -> str:
-    if exitcode is None:
-        return "exit status unknown"
-    if exitcode < 0:
-        try:
-            return f"killed by signal {signal.Signals(-exitcode).name}"
-        except ValueError:
-            return f"killed by signal {-exitcode}"
-    return f"exited with code {exitcode}"
-
-
-def _last_line(text: str) -> str:
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    for line in lines:
-        if any(marker in line for marker in _MEMORY_MARKERS):
-            return line[:200]
-    return lines[-1][:200] if lines else ""

@@ -159,6 +159,10 @@ def _far_cell(ref: bytes, row: bytes) -> bytes:
                                                 + b'"><v>1</v></c></row></sheetData>')})
 
 
+def _dimension(ref: bytes) -> bytes:
+    return mutate_xlsx({S1: _sub(S1, rb'<dimension ref="[^"]*"', b'<dimension ref="' + ref + b'"')})
+
+
 def _sheet1_index(data: bytes) -> int:
     return index_of(data, S1)
 
@@ -319,10 +323,8 @@ CASES: list[Case] = [Case(name, build, frozenset(expect)) for name, build, expec
     ("dtd_in_sheet", lambda: mutate_xlsx({S1: _with_doctype(S1, BILLION_LAUGHS)}), ["GATE_XML_UNSAFE"]),
     ("dtd_in_utf16_sheet", lambda: _utf16_sheet(doctype=True), ["GATE_XML_UNSAFE"]),
     # Sheets too big for a reader.
-    ("dimension_whole_sheet", lambda: mutate_xlsx({S1: _sub(S1, rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"')}),
-     ["GATE_DIMENSION_HUGE"]),
-    ("dimension_ten_million_cells", lambda: mutate_xlsx({S1: _sub(S1, rb'<dimension ref="[^"]*"', b'<dimension ref="A1:ALL10000"')}),
-     ["GATE_DIMENSION_HUGE"]),
+    ("dimension_whole_sheet", lambda: _dimension(b"A1:XFD1048576"), ["GATE_DIMENSION_HUGE"]),
+    ("dimension_ten_million_cells", lambda: _dimension(b"A1:ALL10000"), ["GATE_DIMENSION_HUGE"]),
     ("far_cell_xfd1048576", lambda: _far_cell(b"XFD1048576", b"1048576"), ["GATE_DIMENSION_HUGE"]),
     ("cell_beyond_last_column", lambda: _far_cell(b"ZZZZ30", b"30"), ["GATE_DIMENSION_HUGE"]),
     ("far_cell_in_early_row", lambda: _far_cell(b"B999999", b"31"), ["GATE_DIMENSION_HUGE"]),
@@ -347,8 +349,8 @@ CASES: list[Case] = [Case(name, build, frozenset(expect)) for name, build, expec
      ["GATE_STRUCTURE"]),
     ("sheet_rel_escapes_package", lambda: mutate_xlsx({WB_RELS: part_of(WB_RELS).replace(
         b"/xl/worksheets/sheet2.xml", b"../../../../etc/passwd")}), ["GATE_STRUCTURE"]),
-    ("duplicate_sheet_names", lambda: mutate_xlsx({WB: part_of(WB).replace(b'name="_meta"', "name=\"绩效自评表\"".encode())}),
-     ["GATE_STRUCTURE"]),
+    ("duplicate_sheet_names", lambda: mutate_xlsx({WB: part_of(WB).replace(
+        b'name="_meta"', 'name="绩效自评表"'.encode())}), ["GATE_STRUCTURE"]),
     ("utf16_sheet_without_dtd", lambda: _utf16_sheet(doctype=False), ["GATE_STRUCTURE"]),
     ("strict_ooxml_workbook", _strict, ["GATE_OOXML_STRICT"]),
 ]]

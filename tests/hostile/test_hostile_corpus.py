@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 import random
 
-import pytest
-
 from perfeval_xl.findings.catalogue import CATALOGUE
 from perfeval_xl.intake.gate import gate_file
 from perfeval_xl.intake.isolation import IsolationLimits, run_isolated
@@ -55,7 +53,7 @@ def test_corpus_through_isolated_gate(tmp_path):
     outcomes = run_isolated(gate_with_usage, list(paths.values()), LIMITS)
     assert [o.path for o in outcomes] == list(paths.values())
     failures = []
-    for case, outcome in zip(CASES, outcomes):
+    for case, outcome in zip(CASES, outcomes, strict=True):
         assert outcome.ok, f"{case.name}: worker failed: {outcome.findings}"
         result, peak, rlimit = outcome.value
         got = set(result.codes)
