@@ -249,3 +249,24 @@ def test_gate_many_in_order_with_worker_failures_as_results(tmp_path):
     results = gate_many([good, empty, good], isolation=IsolationLimits(workers=2))
     assert [r.codes for r in results] == [[], ["GATE_EMPTY"], []]
     assert [r.path for r in results] == [str(good), str(empty), str(good)]
+
+
+def test_formats_and_macro_flags_of_corpus_cases(tmp_path):
+    from tests.hostile.corpus import CASES
+
+    by_name = {case.name: case for case in CASES}
+    expected = {
+        "xlsm_with_vba_project": (FileFormat.XLSM, "xlsm", True, False),
+        "xlsx_holding_vba_bin": (FileFormat.XLSX, "xlsx", True, False),
+        "xlm_macro_sheet": (FileFormat.XLSX, "xlsx", False, True),
+        "valid_xltx_template": (FileFormat.XLSX, "xltx", False, False),
+        "legacy_et_book_stream": (FileFormat.LEGACY_XLS, "BIFF5", False, False),
+        "encrypted_ooxml": (FileFormat.ENCRYPTED, "encrypted OOXML", False, False),
+        "ods_spreadsheet": (FileFormat.ODS, "ods", False, False),
+        "xlsb_binary_workbook": (FileFormat.XLSB, "xlsb", False, False),
+    }
+    for name, (fmt, detail, vba, xlm) in expected.items():
+        path = tmp_path / name
+        path.write_bytes(by_name[name].build())
+        result = gate_file(path)
+        assert (result.format, result.detail, result.has_vba, result.has_xlm_macros) == (fmt, detail, vba, xlm), name
