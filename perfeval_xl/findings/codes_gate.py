@@ -51,7 +51,7 @@ _GATE = entries("gate", [
      "请另存为“Excel 工作簿 (*.xlsx)”后重新报送。",
      "Save it as 'Excel Workbook (*.xlsx)' and send it again."),
     ("GATE_NOT_WORKBOOK", S.REJECT,
-     "文件不是 Excel 工作簿（识别为：{kind}）。",
+     "文件不是 Excel 工作簿（识别为：{kind_zh}）。",
      "The file is not an Excel workbook (it looks like: {kind}).",
      _RESEND_ORIGINAL_ZH + "不要另存为网页、CSV、PDF 或其他格式。",
      _RESEND_ORIGINAL_EN + " Do not save it as a web page, CSV, PDF or any other format."),

@@ -17,13 +17,16 @@ import os
 from pathlib import Path
 
 from perfeval_xl.findings.model import Finding, Location, finding
-from perfeval_xl.intake.cfb import CfbError, read_directory as read_cfb_directory
+from perfeval_xl.intake.cfb import CfbError
+from perfeval_xl.intake.cfb import read_directory as read_cfb_directory
+from perfeval_xl.intake.kinds import not_workbook
 from perfeval_xl.intake.models import FileFormat, GateLimits, GateResult, ZipPart
 from perfeval_xl.intake.package import inspect_package
 from perfeval_xl.intake.sniff import HEAD_BYTES, sniff
 from perfeval_xl.intake.zipcheck import check_directory
-from perfeval_xl.intake.zipdir import ZipDirError, read_directory as read_zip_directory
-from perfeval_xl.intake.zipread import BytesSource, ByteSource, FileSource, SafeZip
+from perfeval_xl.intake.zipdir import ZipDirError
+from perfeval_xl.intake.zipdir import read_directory as read_zip_directory
+from perfeval_xl.intake.zipread import ByteSource, BytesSource, FileSource, SafeZip
 
 _DEFAULT_LIMITS = GateLimits()
 _SNIFF_FORMATS = {
@@ -80,7 +83,7 @@ def _gate(path: Path, limits: GateLimits, location: Location) -> tuple[GateResul
                     "GATE_ZIP_BOMB", location, detail=f"file is {size} bytes, limit {limits.max_file_bytes}")]), None
             return _gate_zip(path, source, limits, location)
         fmt = _SNIFF_FORMATS.get(sniffed.kind, FileFormat.UNKNOWN)
-        return _result(path, size, fmt, [finding("GATE_NOT_WORKBOOK", location, kind=sniffed.label)],
+        return _result(path, size, fmt, [not_workbook(location, sniffed.label)],
                        detail=sniffed.label), None
 
 
@@ -111,7 +114,7 @@ def _gate_ole(path: Path, source: ByteSource, limits: GateLimits, location: Loca
                            detail=detail, has_vba=has_vba)
     kind = "Word document (doc)" if "worddocument" in top else (
         "PowerPoint (ppt)" if "powerpoint document" in top else "OLE2 compound file")
-    return _result(path, source.size, FileFormat.OLE_OTHER, [finding("GATE_NOT_WORKBOOK", location, kind=kind)],
+    return _result(path, source.size, FileFormat.OLE_OTHER, [not_workbook(location, kind)],
                    detail=kind)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from perfeval_xl.findings.model import Finding, Location, finding
+from perfeval_xl.intake.kinds import not_workbook
 from perfeval_xl.intake.models import FileFormat, GateLimits, SheetInfo
 from perfeval_xl.intake.opc import (
     CONTENT_TYPES_PART,
@@ -70,19 +71,19 @@ def _inspect(archive: SafeZip, limits: GateLimits, location: Location, report: P
             report.format = FileFormat.XLSX
             report.findings.append(finding("GATE_STRUCTURE", location, detail=f"{CONTENT_TYPES_PART} missing"))
         else:
-            report.findings.append(finding("GATE_NOT_WORKBOOK", location, kind="zip archive"))
+            report.findings.append(not_workbook(location, "zip archive"))
         return
     types = parse_content_types(read_xml_part(archive, CONTENT_TYPES_PART, limits.max_small_xml_bytes))
     main_part, main_type = _main_part(archive, types, limits)
     if main_type in OTHER_MAIN_TYPES:
-        report.findings.append(finding("GATE_NOT_WORKBOOK", location, kind=OTHER_MAIN_TYPES[main_type]))
+        report.findings.append(not_workbook(location, OTHER_MAIN_TYPES[main_type]))
         return
     if main_type not in SPREADSHEET_MAIN_TYPES:
         if any(n.lower().startswith("xl/") for n in names):
             report.format = FileFormat.XLSX
             report.findings.append(finding("GATE_STRUCTURE", location, detail="no workbook part declared"))
         else:
-            report.findings.append(finding("GATE_NOT_WORKBOOK", location, kind="zip archive"))
+            report.findings.append(not_workbook(location, "zip archive"))
         return
     fmt, report.detail = SPREADSHEET_MAIN_TYPES[main_type]
     report.format = FileFormat(fmt)
@@ -100,7 +101,7 @@ def _opendocument(mimetype: str, location: Location, report: PackageReport) -> N
         report.findings.append(finding("GATE_ODS", location))
     else:
         report.detail = kind
-        report.findings.append(finding("GATE_NOT_WORKBOOK", location, kind=f"OpenDocument {kind}"))
+        report.findings.append(not_workbook(location, f"OpenDocument {kind}"))
 
 
 def _main_part(archive: SafeZip, types: ContentTypes, limits: GateLimits) -> tuple[str, str]:

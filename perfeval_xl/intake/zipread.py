@@ -72,7 +72,11 @@ class FileSource:
     def read_at(self, offset: int, length: int) -> bytes:
         if offset < 0 or length < 0 or offset >= self.size:
             return b""
-        return os.pread(self._handle.fileno(), min(length, self.size - offset), offset)
+        length = min(length, self.size - offset)
+        if hasattr(os, "pread"):
+            return os.pread(self._handle.fileno(), length, offset)
+        self._handle.seek(offset)  # Windows has no pread
+        return self._handle.read(length)
 
 
 class SafeZip:
