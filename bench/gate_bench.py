@@ -73,11 +73,14 @@ def main() -> None:
             path.write_bytes(data)
             paths.append(str(path))
         gate_file(paths[0])
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for path in paths[:500]:
             assert gate_file(path).accepted
         in_process = (time.perf_counter() - start) / 500 * 1000
-        print(f"typical form: {len(data)} bytes; gate in-process: {in_process:.3f} ms/file")
+        in_process_cpu = (time.process_time() - cpu) / 500 * 1000
+        # CPU time is the steadier figure on a shared machine; wall time includes waiting for a core.
+        print(f"typical form: {len(data)} bytes; gate in-process: {in_process_cpu:.3f} ms/file CPU, "
+              f"{in_process:.3f} ms/file wall")
 
         with IsolatedPool(echo, IsolationLimits()) as pool:
             pool.map(paths[:20])

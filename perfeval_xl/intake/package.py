@@ -20,6 +20,7 @@ from perfeval_xl.intake.opc import (
     VBA_CONTENT_TYPE,
     ContentTypes,
     parse_content_types,
+    rels_part_for,
 )
 from perfeval_xl.intake.sheetcheck import HugeExtent, scan_sheet_part
 from perfeval_xl.intake.xmlparts import read_relationships, read_workbook, read_xml_part
@@ -164,8 +165,13 @@ def _check_parts(archive: SafeZip, types: ContentTypes, sheets: list[SheetInfo],
                  location: Location, report: PackageReport) -> None:
     """Prolog of every XML part; full extent scan of every worksheet. One finding per problem kind."""
     worksheets = {s.part: s for s in sheets if s.kind == "worksheet"}
+    # Parsed whole by defusedxml already: no need to check their prologs again.
+    parsed = {archive.resolve(p) for p in (CONTENT_TYPES_PART, PACKAGE_RELS_PART, report.workbook_part,
+                                           rels_part_for(report.workbook_part))}
     seen_codes: set[str] = set()
     for name in archive.names():
+        if name in parsed:
+            continue
         try:
             if name in worksheets:
                 scan_sheet_part(archive, name, limits)
