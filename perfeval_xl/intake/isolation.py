@@ -35,6 +35,7 @@ from typing import Any, Callable, Iterator, Sequence
 from pydantic import BaseModel, ConfigDict
 
 from perfeval_xl.findings.model import Finding, Location, finding
+from perfeval_xl.intake.models import MiB
 from perfeval_xl.intake.worker_child import worker_main
 from perfeval_xl.intake.worker_handles import (
     MEMORY_MARKERS,
@@ -45,7 +46,6 @@ from perfeval_xl.intake.worker_handles import (
     memory_line,
 )
 
-MiB = 1024 * 1024
 ProgressCallback = Callable[[int, int], None]
 _STDERR_READ = 64 * 1024
 

@@ -6,6 +6,7 @@ committed: every file, bombs included, is generated into tmp_path at test time.
 
 from __future__ import annotations
 
+import io
 import random
 import re
 import zipfile
@@ -190,14 +191,14 @@ def _overlap_shared_header() -> bytes:
 
 def _overlap_data() -> bytes:
     data = base_xlsx()
-    compressed = zipfile.ZipFile(__import__("io").BytesIO(data)).infolist()[0].compress_size
+    compressed = zipfile.ZipFile(io.BytesIO(data)).infolist()[0].compress_size
     return set_sizes(data, 0, compressed=compressed + 200, local=False)
 
 
 def _overlap_central() -> bytes:
     data = base_xlsx()
     last = len(central_offsets(data)) - 1
-    compressed = zipfile.ZipFile(__import__("io").BytesIO(data)).infolist()[last].compress_size
+    compressed = zipfile.ZipFile(io.BytesIO(data)).infolist()[last].compress_size
     return set_sizes(data, last, compressed=compressed + 64, local=False)
 
 

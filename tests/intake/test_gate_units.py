@@ -11,16 +11,23 @@ import pytest
 from perfeval_xl.findings.model import Location
 from perfeval_xl.intake import gate as gate_module
 from perfeval_xl.intake.batch import gate_many
-from perfeval_xl.intake.cfb import CfbError, read_directory as read_cfb
+from perfeval_xl.intake.cfb import CfbError
+from perfeval_xl.intake.cfb import read_directory as read_cfb
 from perfeval_xl.intake.gate import gate_file, gate_open
 from perfeval_xl.intake.isolation import IsolationLimits
 from perfeval_xl.intake.models import FileFormat, GateLimits
-from perfeval_xl.intake.opc import resolve_target, rels_part_for
+from perfeval_xl.intake.opc import rels_part_for, resolve_target
 from perfeval_xl.intake.sniff import sniff
 from perfeval_xl.intake.zipcheck import check_directory, name_problem
 from perfeval_xl.intake.zipdir import read_directory as read_zip
 from perfeval_xl.intake.zipread import BytesSource, PartCorrupt, PartTooLarge, SafeZip
-from tests.hostile.builders import base_xlsx, build_cfb, build_zip, entries_of, set_sizes
+from tests.hostile.builders import (
+    base_xlsx,
+    build_cfb,
+    build_zip,
+    entries_of,
+    set_sizes,
+)
 
 LIMITS = GateLimits()
 
