@@ -72,6 +72,18 @@ class CustomProperty(BaseModel):
     value: str
 
 
+class FormulaCell(BaseModel):
+    """A formula as stored: its text (empty for the followers of a shared formula) and sharing."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str = ""
+    shared_index: str | None = None  # <f t="shared" si="...">
+    shared_ref: str | None = None  # the master's range, e.g. "H7:H30"
+    array: bool = False
+    has_value: bool = False  # a cached <v> follows
+
+
 class SheetScan(BaseModel):
     """One streaming pass over a sheet part."""
 
@@ -88,6 +100,7 @@ class SheetScan(BaseModel):
     outside_truncated: bool = False  # more than `limit` such cells
     unreadable_refs: int = 0  # cells whose r attribute is no cell reference (or absurdly large)
     first_unreadable_ref: str = ""
+    formula_cells: dict[str, FormulaCell] = {}  # filled only with collect_formulas
 
 
 def read_xml_part(archive: Archive, part: str, cap: int = SMALL_PART_CAP) -> Element:
@@ -185,17 +198,19 @@ def read_custom_properties(archive: Archive, cap: int = SMALL_PART_CAP) -> list[
 
 
 def scan_sheet(archive: Archive, part: str, allowed: Sequence[Rect] = (), limit: int = 100,
-               cap: int = SHEET_PART_CAP, stop_at_limit: bool = False) -> SheetScan:
+               cap: int = SHEET_PART_CAP, stop_at_limit: bool = False,
+               collect_formulas: bool = False) -> SheetScan:
     """Stream a sheet part once: dimension, protection, counts, and filled cells outside `allowed`.
 
     `allowed` rectangles are (min_row, min_col, max_row, max_col), 1-based and inclusive.
     At most `limit` outside cells are listed; with `stop_at_limit` the scan ends there
-    (protection and counts then cover only the part read).
+    (protection and counts then cover only the part read). With `collect_formulas`
+    every formula cell's stored text is kept (the reader compares them with the register).
     """
     stored = resolve_name(archive, part)
     if stored is None:
         raise PartMissing(part, "part missing")
-    state = _SheetState(stored, tuple(allowed), limit, stop_at_limit)
+    state = _SheetState(stored, tuple(allowed), limit, stop_at_limit, collect_formulas)
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = state.doctype
@@ -203,6 +218,9 @@ def scan_sheet(archive: Archive, part: str, allowed: Sequence[Rect] = (), limit:
     parser.ExternalEntityRefHandler = state.doctype
     parser.StartElementHandler = state.start
     parser.EndElementHandler = state.end
+    if collect_formulas:
+        parser.CharacterDataHandler = state.text
+        parser.buffer_text = True
     try:
         for chunk in iter_part_chunks(archive, stored, cap):
             parser.Parse(chunk, False)
@@ -227,8 +245,15 @@ class _LimitReached(Exception):
 class _SheetState:
     """expat callbacks for scan_sheet; element names are matched without their prefix."""
 
-    def __init__(self, part: str, allowed: tuple[Rect, ...], limit: int, stop_at_limit: bool) -> None:
+    def __init__(self, part: str, allowed: tuple[Rect, ...], limit: int, stop_at_limit: bool,
+                 collect_formulas: bool = False) -> None:
         self.part = part
+        self.collect_formulas = collect_formulas
+        self.formula_cells: dict[str, FormulaCell] = {}
+        self.formula_attrs: dict[str, str] | None = None
+        self.formula_text: list[str] | None = None
+        self.formula_done = ""
+        self.cell_has_value = False
         self.allowed = allowed
         self.limit = limit
         self.stop_at_limit = stop_at_limit
@@ -255,8 +280,12 @@ class _SheetState:
             self._start_cell(attrs.get("r"))
         elif self.in_cell and name in ("v", "is"):
             self.cell_filled = True
+            self.cell_has_value = self.cell_has_value or name == "v"
         elif self.in_cell and name == "f":
             self.cell_filled = self.cell_formula = True
+            if self.collect_formulas:
+                self.formula_attrs = dict(attrs)
+                self.formula_text = []
         elif name == "row":
             r = attrs.get("r", "")
             self.row = int(r) if r.isdigit() and len(r) <= 7 else self.row + 1
@@ -266,10 +295,15 @@ class _SheetState:
         elif name == "sheetProtection":
             self.protection = dict(attrs)
 
+    def text(self, data: str) -> None:
+        if self.formula_text is not None:
+            self.formula_text.append(data)
+
     def _start_cell(self, ref: str | None) -> None:
         self.cells += 1
         self.in_cell = True
-        self.cell_filled = self.cell_formula = False
+        self.cell_filled = self.cell_formula = self.cell_has_value = False
+        self.formula_attrs = None
         position = parse_ref(ref) if ref else None
         if ref and position is None:
             self.unreadable += 1
@@ -280,7 +314,12 @@ class _SheetState:
             self.row, self.col = position
 
     def end(self, name: str) -> None:
-        if name.rpartition(":")[2] != "c":
+        local = name.rpartition(":")[2]
+        if local == "f" and self.formula_text is not None:
+            self.formula_done = "".join(self.formula_text)
+            self.formula_text = None
+            return
+        if local != "c":
             return
         self.in_cell = False
         if not self.cell_filled:
@@ -288,6 +327,14 @@ class _SheetState:
         self.filled += 1
         self.formulas += self.cell_formula
         row, col = self.row, self.col
+        if self.cell_formula and self.formula_attrs is not None:
+            attrs = self.formula_attrs
+            shared = attrs.get("t") == "shared"
+            self.formula_cells[cell_name(row, col)] = FormulaCell(
+                text=self.formula_done, shared_index=attrs.get("si") if shared else None,
+                shared_ref=attrs.get("ref") if shared else None, array=attrs.get("t") == "array",
+                has_value=self.cell_has_value)
+            self.formula_done = ""
         if self.extent is None:
             self.extent = [row, col, row, col]
         else:
@@ -307,4 +354,5 @@ class _SheetState:
                          cells=self.cells, filled=self.filled, formulas=self.formulas,
                          extent=tuple(self.extent) if self.extent else None,
                          outside=self.outside, outside_truncated=self.truncated,
-                         unreadable_refs=self.unreadable, first_unreadable_ref=self.first_unreadable)
+                         unreadable_refs=self.unreadable, first_unreadable_ref=self.first_unreadable,
+                         formula_cells=self.formula_cells)

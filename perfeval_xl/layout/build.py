@@ -6,6 +6,7 @@ from perfeval_xl.engine.profile import ScoringProfile
 from perfeval_xl.layout import a1
 from perfeval_xl.layout.context import FormContext
 from perfeval_xl.layout.contract import FORM_VERSION, Role, WorkbookLayout
+from perfeval_xl.layout.definition import PREFIX as DEFINITION_PREFIX
 from perfeval_xl.layout.sheet_budget import budget_sheet
 from perfeval_xl.layout.sheet_other import (
     completion_sheet,
@@ -63,7 +64,8 @@ def build_layout(
         if found is not None:
             sheet, cell = found
             layout.names[name] = a1.qualified(sheet, a1.absolute(cell.ref))
-    layout.properties = {f"perfeval_{k}": v for k, v in entries}
+    # The definition is long and lives in _meta only; the short facts are mirrored as properties.
+    layout.properties = {f"perfeval_{k}": v for k, v in entries if not k.startswith(DEFINITION_PREFIX)}
     _check(layout)
     return layout
 

@@ -15,6 +15,7 @@ from perfeval_xl.layout.context import (
     SHEET_TARGETS,
     FormContext,
 )
+from perfeval_xl.layout.definition import PREFIX, IssuedDefinition, encode
 from perfeval_xl.layout.contract import FORM_VERSION, META_SHEET, InputType, PrintSetup, SheetSpec, Validation
 from perfeval_xl.layout.sheet_scoring import ScoringRefs, signature_block
 from perfeval_xl.model import IndicatorKind
@@ -212,6 +213,7 @@ def meta_sheet(ctx: FormContext, entries: list[tuple[str, str]]) -> SheetSpec:
 
 def meta_entries(ctx: FormContext, issued_version: int = 1) -> list[tuple[str, str]]:
     b, p = ctx.batch, ctx.project
+    definition = encode(IssuedDefinition(batch=b, profile=ctx.profile, framework=ctx.framework, project=p))
     return [
         ("form_version", FORM_VERSION),
         ("batch_id", b.batch_id),
@@ -224,4 +226,5 @@ def meta_entries(ctx: FormContext, issued_version: int = 1) -> list[tuple[str, s
         ("template_version", FORM_VERSION),
         ("issued_version", str(issued_version)),
         ("key_id", b.key_id or ""),
+        *((f"{PREFIX}{i}", chunk) for i, chunk in enumerate(definition, start=1)),
     ]
