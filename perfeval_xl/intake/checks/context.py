@@ -1,0 +1,47 @@
+"""What every check sees, and the guarded runner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from perfeval_xl.findings import Finding, Location, finding
+from perfeval_xl.integrity.register import RegisterEntry
+from perfeval_xl.intake.bind import Bound
+from perfeval_xl.intake.reader import WorkbookRead
+from perfeval_xl.model import ProjectResult
+
+
+@dataclass
+class CheckContext:
+    read: WorkbookRead
+    bound: Bound | None = None  # None when the workbook could not be read through a layout
+    result: ProjectResult | None = None  # the engine's recomputation from the inputs read
+    register: RegisterEntry | None = None  # the issued version as the bureau recorded it (collect)
+    public_keys: dict[str, Ed25519PublicKey] = field(default_factory=dict)
+    expected_batch: str | None = None  # the batch/year being collected, when known
+    expected_year: int | None = None
+
+    @property
+    def file(self) -> str:
+        return self.read.path
+
+    def at(self, sheet: str | None = None, cell: str | None = None, **more: object) -> Location:
+        project = self.bound.definition.project.id if self.bound else None
+        return Location(file=self.file, sheet=sheet, cell=cell, project_id=project, **more)
+
+
+Check = Callable[[CheckContext], list[Finding]]
+
+
+def run_checks(ctx: CheckContext, checks: Sequence[Check]) -> list[Finding]:
+    out: list[Finding] = []
+    for check in checks:
+        try:
+            out.extend(check(ctx))
+        except Exception as exc:  # a bug in one check must not stop the others
+            out.append(finding("CHECK_INTERNAL_ERROR", Location(file=ctx.file), check=check.__name__,
+                               detail=f"{type(exc).__name__}: {exc}"[:300]))
+    return out
