@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from perfeval_xl.commands.generate_cmd import generate_command
+from perfeval_xl.commands.xlwings_cmd import xlwings_app
 from perfeval_xl.integrity.cli_keygen import keygen
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ def version() -> None:
 
 app.command("keygen")(keygen)
 app.command("generate")(generate_command)
+app.add_typer(xlwings_app, name="xlwings")
 
 
 def main() -> None:

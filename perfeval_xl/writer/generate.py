@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from perfeval_xl.engine.profile import ScoringProfile
+from perfeval_xl.layout.flavour import FLAVOURS, NATIVE, Flavour
 from perfeval_xl.manifest.build import LoadedManifest
 from perfeval_xl.model import Batch, Manifest, Project, ProjectInputs
 from perfeval_xl.model.framework import Framework
 from perfeval_xl.writer.workbook import write_project
+from perfeval_xl.writer.xlwings_template import XlwingsTemplateError, vba_project
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 CHUNK = 16
@@ -37,6 +39,8 @@ class Job:
     frameworks: dict[str, Framework]
     projects: tuple[Project, ...]
     inputs: dict[str, ProjectInputs]
+    flavour: Flavour = NATIVE
+    vba_project: bytes | None = None
 
 
 def workbook_name(project: Project, suffix: str = ".xlsx") -> str:
@@ -48,9 +52,9 @@ def workbook_name(project: Project, suffix: str = ".xlsx") -> str:
 def _write_chunk(job: Job, folder: str) -> list[str]:
     out = []
     for project in job.projects:
-        path = Path(folder) / workbook_name(project)
+        path = Path(folder) / workbook_name(project, job.flavour.suffix)
         write_project(path, job.batch, project, job.profile, job.frameworks[project.framework],
-                      job.inputs.get(project.id))
+                      job.inputs.get(project.id), flavour=job.flavour, vba_project=job.vba_project)
         out.append(path.name)
     return out
 
@@ -69,10 +73,21 @@ def generate(
     workers: int | None = None,
     inputs: dict[str, ProjectInputs] | None = None,
     progress: Callable[[int], None] | None = None,
+    formulas: str = NATIVE.name,
 ) -> list[Path]:
-    """Write every project's workbook into `out_dir`; return their paths in manifest order."""
+    """Write every project's workbook into `out_dir`; return their paths in manifest order.
+
+    `formulas` is the flavour: "native" (.xlsx) or "xlwings" (.xlsm, UDFs with native fallback).
+    """
     if not loaded.ok or loaded.manifest is None or loaded.profile is None:
         raise GenerateError("清单有错误，未生成任何工作簿；请先运行 perfeval validate-manifest 查看。")
+    flavour = FLAVOURS.get(formulas)
+    if flavour is None:
+        raise GenerateError(f"未知的公式类型 {formulas}；可用：{'、'.join(FLAVOURS)}")
+    try:
+        vba = vba_project() if flavour.macros else None
+    except XlwingsTemplateError as exc:
+        raise GenerateError(str(exc)) from exc
     manifest = loaded.manifest
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -82,7 +97,7 @@ def generate(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
-        names = _run(manifest, loaded, staging, workers, inputs or {}, progress)
+        names = _run(manifest, loaded, staging, workers, inputs or {}, progress, flavour, vba)
         _replace_dir(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -97,9 +112,12 @@ def _run(
     workers: int | None,
     inputs: dict[str, ProjectInputs],
     progress: Callable[[int], None] | None,
+    flavour: Flavour,
+    vba: bytes | None,
 ) -> list[str]:
     frameworks = {p.framework: loaded.frameworks[p.framework] for p in manifest.projects}
-    jobs = [Job(manifest.batch, loaded.profile, frameworks, chunk, {p.id: inputs[p.id] for p in chunk if p.id in inputs})
+    jobs = [Job(manifest.batch, loaded.profile, frameworks, chunk, {p.id: inputs[p.id] for p in chunk if p.id in inputs},
+                flavour, vba)
             for chunk in _chunks(manifest, CHUNK)]
     workers = workers or os.cpu_count() or 1
     names: list[str] = []
