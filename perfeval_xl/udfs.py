@@ -26,8 +26,6 @@ from perfeval_xl.udf import cells, compute
 from perfeval_xl.udf.cells import UdfError
 from perfeval_xl.udf.spec import udf
 
-__all__ = ["UdfError"]
-
 TARGET = "年度指标值：数字（如 0.95、24），或目标文字（如“≥95%”“≤90万元”“24次”）"
 ACTUAL = "实际完成值：数字，不带单位；百分比填小数（98% 即 0.98）"
 WEIGHT = "分值（该指标的满分）"

@@ -82,14 +82,14 @@ def _plain(value: Decimal) -> str:
 # --- indicators --------------------------------------------------------------------------
 
 
-def kind(value: CellValue, allowed: Sequence[IndicatorKind] = RATE_KINDS) -> IndicatorKind | None:
-    """An indicator kind by its English value or Chinese label (正向/反向/等于); None when blank."""
+def kind(value: CellValue) -> IndicatorKind | None:
+    """A kind with a completion rate, by its English value or Chinese label (正向/反向/等于); None when blank."""
     name = text(value)
     if name is None:
         return None
     found = _KINDS_BY_NAME.get(name) or _KINDS_BY_NAME.get(name.lower())
-    if found is None or found not in allowed:
-        names = "、".join(f"{k.value}（{KIND_LABELS[k]}）" for k in allowed)
+    if found is None or found not in RATE_KINDS:
+        names = "、".join(f"{k.value}（{KIND_LABELS[k]}）" for k in RATE_KINDS)
         raise UdfError(f"未知的指标类型“{name}”；可用：{names}")
     return found
 
