@@ -101,8 +101,8 @@ def profile(value: CellValue) -> ScoringProfile:
     """The scoring profile named by a UDF's `profile` argument.
 
     Blank: the national default. Text starting with "{": a profile as JSON (the generated
-    workbooks keep theirs in the hidden xlwings.conf sheet, written with only the options
-    that differ from the default). Other text: a profile shipped with the package
+    workbooks keep theirs in the hidden xlwings.conf sheet, see layout.flavour.profile_json;
+    options left out take their defaults). Other text: a profile shipped with the package
     ("provincial") or a YAML path.
     """
     key = text(value)
