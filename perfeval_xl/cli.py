@@ -7,6 +7,7 @@ import typer
 from perfeval_xl.commands.demo_cmd import demo
 from perfeval_xl.commands.generate_cmd import generate_command
 from perfeval_xl.commands.manifest_cmds import manifest_template, schema, score, validate_manifest
+from perfeval_xl.commands.xlwings_cmd import xlwings_app
 from perfeval_xl.integrity.cli_keygen import keygen
 
 app = typer.Typer(
@@ -32,6 +33,7 @@ app.command("validate-manifest")(validate_manifest)
 app.command("generate")(generate_command)
 app.command("score")(score)
 app.command("schema")(schema)
+app.add_typer(xlwings_app, name="xlwings")
 
 
 def main() -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from perfeval_xl.engine.profile import ScoringProfile
+from perfeval_xl.engine.udf_calls import PROFILE_NAME
 from perfeval_xl.layout import a1
 from perfeval_xl.layout.context import FormContext
 from perfeval_xl.layout.contract import FORM_VERSION, Role, WorkbookLayout
 from perfeval_xl.layout.definition import PREFIX as DEFINITION_PREFIX
+from perfeval_xl.layout.flavour import NATIVE, PROFILE_KEY, Flavour
 from perfeval_xl.layout.sheet_budget import budget_sheet
 from perfeval_xl.layout.sheet_other import (
     completion_sheet,
@@ -34,16 +36,22 @@ NAMED_KEYS = {
     "PE_FORM_VERSION": "meta:form_version",
     "PE_PROJECT_ID": "meta:project_id",
     "PE_BATCH_ID": "meta:batch_id",
+    PROFILE_NAME: PROFILE_KEY,  # xlwings flavour only: the scoring profile every UDF call reads
 }
 
 
 def build_layout(
-    batch: Batch, project: Project, profile: ScoringProfile, framework: Framework, issued_version: int = 1
+    batch: Batch,
+    project: Project,
+    profile: ScoringProfile,
+    framework: Framework,
+    issued_version: int = 1,
+    flavour: Flavour = NATIVE,
 ) -> WorkbookLayout:
-    ctx = FormContext.create(batch, project, profile, framework)
+    ctx = FormContext.create(batch, project, profile, framework, flavour)
     budget, budget_refs, budget_required = budget_sheet(ctx)
     scoring, refs = scoring_sheet(ctx, budget_refs, budget_required)
-    entries = meta_entries(ctx, issued_version)
+    entries = meta_entries(ctx, issued_version) + flavour.meta_entries()
     sheets = [
         instructions_sheet(ctx, refs),
         info_sheet(ctx),
@@ -54,6 +62,7 @@ def build_layout(
         completion_sheet(ctx),
         evaluators_sheet(ctx, refs),
         meta_sheet(ctx, entries),
+        *flavour.sheets(profile),
     ]
     for sheet in sheets:
         sheet.print.header = f"&L&\"宋体\"&9{project.name}&R&\"宋体\"&9{sheet.name}"

@@ -8,6 +8,8 @@ from perfeval_xl.engine.evaluate import resolve_project
 from perfeval_xl.engine.excel import ConditionFormulas, FormulaBuilder
 from perfeval_xl.engine.profile import ScoringProfile
 from perfeval_xl.engine.resolve import ResolvedIndicator
+from perfeval_xl.engine.udf_calls import UdfCalls
+from perfeval_xl.layout.flavour import NATIVE, Flavour
 from perfeval_xl.model import Batch, Project
 from perfeval_xl.model.framework import Framework
 
@@ -33,9 +35,13 @@ class FormContext:
     resolved: tuple[ResolvedIndicator, ...]
     formulas: FormulaBuilder
     conditions: ConditionFormulas
+    flavour: Flavour  # how computed cells are written (native formulas, or UDF calls with native fallback)
+    udf_calls: UdfCalls
 
     @classmethod
-    def create(cls, batch: Batch, project: Project, profile: ScoringProfile, framework: Framework) -> "FormContext":
+    def create(
+        cls, batch: Batch, project: Project, profile: ScoringProfile, framework: Framework, flavour: Flavour = NATIVE
+    ) -> "FormContext":
         return cls(
             batch=batch,
             project=project,
@@ -44,6 +50,8 @@ class FormContext:
             resolved=tuple(resolve_project(project, profile)),
             formulas=FormulaBuilder(profile),
             conditions=ConditionFormulas(profile),
+            flavour=flavour,
+            udf_calls=UdfCalls(profile),
         )
 
     @property

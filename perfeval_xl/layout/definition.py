@@ -9,6 +9,7 @@ register, which the units never hold.
 from __future__ import annotations
 
 import base64
+import json
 import zlib
 
 from pydantic import BaseModel, ConfigDict
@@ -31,8 +32,9 @@ class IssuedDefinition(BaseModel):
 
 
 def encode(definition: IssuedDefinition) -> list[str]:
-    """zlib + base64 of the JSON, in cell-sized chunks."""
-    raw = definition.model_dump_json().encode("utf-8")
+    """zlib + base64 of the JSON (keys sorted: equal definitions encode equally), in cell-sized chunks."""
+    raw = json.dumps(definition.model_dump(mode="json"), sort_keys=True, ensure_ascii=False,
+                     separators=(",", ":")).encode("utf-8")
     text = base64.b64encode(zlib.compress(raw, 9)).decode("ascii")
     return [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)] or [""]
 

@@ -44,7 +44,7 @@ def instructions_sheet(ctx: FormContext, refs: ScoringRefs) -> SheetSpec:
         ("label", "4. 定性指标先选择完成档次，再在档次范围内打分；直接打分的指标分数不能超过分值。"),
         ("label", "5. 得分低于分值、或完成值超过目标较多时，必须填写“偏差原因分析及改进措施”。"),
         ("label", "6. 完成率、得分、总分和等级自动计算；有未填写项时总分和等级不显示。"),
-        ("label", "7. 请勿改动工作表名称、增删行列或复制粘贴覆盖公式；报送时保持文件格式（.xlsx）不变。"),
+        ("label", f"7. 请勿改动工作表名称、增删行列或复制粘贴覆盖公式；报送时保持文件格式（{ctx.flavour.suffix}）不变。"),
         ("label", ""),
         ("header", "二、颜色说明"),
     ]
@@ -62,6 +62,9 @@ def instructions_sheet(ctx: FormContext, refs: ScoringRefs) -> SheetSpec:
     sb.label(row, 1, "三、填写进度", "header", span=2)
     sb.label(row + 1, 1, "未填写项数：", "label")
     sb.formula(row + 1, 2, f"={a1.qualified(ctx.scoring_sheet, refs.unfilled)}", "status:unfilled", "formula_unfilled")
+    engine = ctx.flavour.engine_status()
+    if engine:
+        sb.formula(row + 2, 1, engine, style="label", span=2)
     if batch.instructions:
         sb.label(row + 3, 1, "四、补充说明", "header", span=2)
         sb.label(row + 4, 1, batch.instructions, "label_wrap", span=2)

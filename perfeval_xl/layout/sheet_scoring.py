@@ -186,6 +186,7 @@ class _Table:
     def __init__(self, ctx: FormContext, sb: SheetBuilder, cols: Columns, budget: BudgetRefs) -> None:
         self.ctx, self.sb, self.cols, self.budget = ctx, sb, cols, budget
         self.f = ctx.formulas
+        self.u, self.wrap = ctx.udf_calls, ctx.flavour.wrap
         self.na_label = ctx.profile.not_applicable_label
         self.unfilled: list[tuple[str, str | None]] = []
 
@@ -235,7 +236,8 @@ class _Table:
                 InputType.TIER_SCORE, maximum_cell=weight_cell, formula=self._tier_rule(actual_cell, score_cell, weight_cell),
                 prompt=_tier_prompt(self.ctx)), number_format=SCORE_FORMAT)
             refs = RowRefs(actual=actual_cell, weight=weight_cell, score_input=score_cell, not_applicable=na_cell)
-            sb.formula(row, cols.effective, f.effective(ind, refs, None), f"{key}:eff", number_format=SCORE_FORMAT)
+            sb.formula(row, cols.effective, self.wrap(f.effective(ind, refs, None), self.u.entered(ind, refs)),
+                       f"{key}:eff", number_format=SCORE_FORMAT)
             self.unfilled += [(actual_cell, na_cell), (score_cell, na_cell)]
             self._cf(score_cell, cf.invalid_entry(score_cell, eff_cell), "cf_error")
         elif kind is IndicatorKind.DIRECT:
@@ -245,7 +247,8 @@ class _Table:
                 InputType.SCORE, maximum=ind.weight, maximum_cell=weight_cell,
                 prompt=f"直接打分：0～{num(ind.weight or ZERO)} 分"), number_format=SCORE_FORMAT)
             refs = RowRefs(actual=actual_cell, weight=weight_cell, score_input=score_cell, not_applicable=na_cell)
-            sb.formula(row, cols.effective, f.effective(ind, refs, None), f"{key}:eff", number_format=SCORE_FORMAT)
+            sb.formula(row, cols.effective, self.wrap(f.effective(ind, refs, None), self.u.entered(ind, refs)),
+                       f"{key}:eff", number_format=SCORE_FORMAT)
             self.unfilled.append((score_cell, na_cell))
             self._cf(score_cell, cf.invalid_entry(score_cell, eff_cell), "cf_error")
         else:
@@ -255,12 +258,14 @@ class _Table:
             sb.input(row, cols.actual, f"{key}:actual", Validation(kind_input, prompt=prompt))
             rate = f.rate(ind, refs)
             if rate:
-                sb.formula(row, cols.rate, rate, f"{key}:rate", number_format=PERCENT_FORMAT)
+                sb.formula(row, cols.rate, self.wrap(rate, self.u.rate(ind, refs)), f"{key}:rate",
+                           number_format=PERCENT_FORMAT)
             else:
                 sb.data(row, cols.rate, None, "na_cell")
             score = f.score(ind, refs)
             if score:
-                sb.formula(row, cols.score, score, f"{key}:score", number_format=SCORE_FORMAT)
+                sb.formula(row, cols.score, self.wrap(score, self.u.score(ind, refs)), f"{key}:score",
+                           number_format=SCORE_FORMAT)
             else:
                 sb.data(row, cols.score, None, "na_cell")
             sb.formula(row, cols.effective, f.effective(ind, refs, score_cell if score else None), f"{key}:eff",
@@ -356,13 +361,17 @@ class _Table:
         needed, weight_sum = self._needed(first, last, members)
         sb.label(row, 1, "总分", "row_total", span=2)
         total = a1.ref(row, 3)
-        sb.formula(row, 3, f.total([eff], needed, weight_sum), "total", "formula_total", SCORE_FORMAT)
+        weights = a1.rng(self._c(first, cols.weight), self._c(last, cols.weight))
+        sb.formula(row, 3, self.wrap(f.total([eff], needed, weight_sum), self.u.total(eff, weights, needed)), "total",
+                   "formula_total", SCORE_FORMAT)
         grade_formula = f.grade(total)
         sb.label(row, 4, "评价等级", "row_total")
         grade: str | None = None
         if grade_formula:
             grade = a1.ref(row, 5)
-            sb.formula(row, 5, grade_formula, "grade", "formula_total")
+            grades = [g.name for g in self.ctx.profile.grades]
+            sb.formula(row, 5, self.ctx.flavour.wrap_choice(grade_formula, self.u.grade(total), grades), "grade",
+                       "formula_total")
         else:
             sb.label(row, 5, "不评定等级", "formula_total")
         sb.label(row + 1, 1, "未填写项数", "row_label", span=2)
