@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import re
 import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, func, inspect, select
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, StatementError
 from sqlalchemy.orm import Session
 
 from perfeval_xl.store.errors import StoreError
@@ -84,8 +85,13 @@ class Store:
     def write(self) -> Iterator[Session]:
         """One transaction: committed when the block ends normally, rolled back otherwise."""
         engine = self.engine.execution_options(**{_IMMEDIATE: True})
-        with Session(engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        try:
+            with Session(engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        except StatementError as exc:
+            if isinstance(exc.orig, StoreError):  # raised while binding a value (columns.ExactDecimal)
+                raise exc.orig from None
+            raise
 
     def close(self) -> None:
         self.engine.dispose()
@@ -104,14 +110,19 @@ def parse_url(url: str | Path) -> URL:
         return URL.create("sqlite", database=str(path.resolve()))
     try:
         parsed = make_url(str(url))
-    except ArgumentError as exc:
-        raise StoreError("STORE_URL_INVALID", url=str(url), detail=str(exc)) from None
+    except (ArgumentError, ValueError) as exc:
+        raise StoreError("STORE_URL_INVALID", url=_mask(str(url)), detail=str(exc)) from None
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise StoreError("STORE_URL_INVALID", url=parsed.render_as_string(hide_password=True),
                          detail="only SQLite and PostgreSQL are supported")
     if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
-        raise StoreError("STORE_URL_INVALID", url=str(url), detail="SQLite needs a file path")
+        raise StoreError("STORE_URL_INVALID", url=_mask(str(url)), detail="SQLite needs a file path")
     return parsed
+
+
+def _mask(url: str) -> str:
+    """The URL with any password replaced by ***, for messages about URLs that do not parse."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
 def open_store(

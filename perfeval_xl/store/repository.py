@@ -142,9 +142,9 @@ def _note_known(tx: Txn, sha256: str, file_name: str, receipts: Iterable[Receipt
 
 
 def _add_receipts(tx: Txn, sha256: str, receipts: Iterable[Receipt]) -> int:
-    stored = set(tx.session.execute(
+    stored = {tuple(row) for row in tx.session.execute(
         select(ReceiptRow.file_name, ReceiptRow.sender_unit, ReceiptRow.received_at)
-        .where(ReceiptRow.file_sha256 == sha256)).tuples())
+        .where(ReceiptRow.file_sha256 == sha256))}
     added = 0
     for receipt in receipts:
         key = (receipt.file_name, receipt.sender_unit, receipt.received_at)
