@@ -124,7 +124,7 @@ class CollectorLock:
             lock = FileLock(path, preserve_lock_file=True)
             lock.acquire(timeout=max(0.0, deadline - time.monotonic()), poll_interval=_POLL)
         except Timeout:
-            raise _busy(_read_info(path), str(path)) from None
+            raise _busy(_await_info(path), str(path)) from None
         except OSError as exc:
             raise StoreError("STORE_LOCK_FAILED", path=path, detail=exc.strerror or str(exc)) from None
         self._held.append(lock)
@@ -149,6 +149,14 @@ class CollectorLock:
 
 def _info_path(lock_path: Path) -> Path:
     return lock_path.with_name(lock_path.name + ".json")
+
+
+def _await_info(lock_path: Path, patience: float = 2.0) -> LockInfo | None:
+    """The holder's details; it writes them just after taking the lock, so allow it a moment."""
+    deadline = time.monotonic() + patience
+    while (info := _read_info(lock_path)) is None and time.monotonic() < deadline:
+        time.sleep(_POLL / 2)
+    return info
 
 
 def _read_info(lock_path: Path) -> LockInfo | None:
