@@ -1,11 +1,13 @@
 """The archive: every received file copied once, named by its SHA-256, read-only, never modified.
 
 Layout: ROOT/ab/abcdef…(64 hex).xlsx, the suffix taken from the name the file arrived
-under. A copy is written to ROOT/.incoming/, hashed while copying, fsynced, read back
-and hashed again, made read-only, and only then renamed into place: an archived name
-always holds exactly the bytes its name promises. The source is opened read-only and
-never written. The collector should process the archived copy, not the original,
-so what it reads is what it keeps.
+under. The source is hashed first; content already archived (and intact) is not copied
+again. Otherwise a copy is written to ROOT/.incoming/, hashed while copying (it must
+match the first hash: the file did not change meanwhile), fsynced, read back and hashed
+again, made read-only, and only then renamed into place: an archived name always holds
+exactly the bytes its name promises. The source is opened read-only and never written.
+The collector should process the archived copy, not the original, so what it reads is
+what it keeps.
 """
 
 from __future__ import annotations
@@ -85,11 +87,14 @@ class Archive:
             raise StoreError("STORE_ARCHIVE_CORRUPT", path=found)
         return True
 
-    def put(self, source: Path, expected_sha256: str | None = None) -> ArchivedFile:
-        """Archive `source` (idempotent); `expected_sha256` guards against a file changing after it was hashed."""
+    def put(self, source: Path) -> ArchivedFile:
+        """Archive `source` unless its content is already archived (then nothing is written)."""
         source = Path(source)
-        incoming = self.root / INCOMING
         try:
+            expected, size = sha256_file(source)
+            if self.verify(expected):
+                return self._entry(expected, size, created=False)
+            incoming = self.root / INCOMING
             incoming.mkdir(parents=True, exist_ok=True)
             temp = incoming / f"{secrets.token_hex(8)}.part"
             sha256, size = self._copy(source, temp)
@@ -97,12 +102,9 @@ class Archive:
             raise StoreError("STORE_ARCHIVE_FAILED", name=source.name, path=self.root,
                              detail=exc.strerror or str(exc)) from None
         try:
-            if expected_sha256 is not None and expected_sha256 != sha256:
+            # The copy must hold what was hashed before, and read back as what was written.
+            if sha256 != expected or sha256_file(temp)[0] != sha256:
                 raise StoreError("STORE_ARCHIVE_CHANGED", name=source.name)
-            if sha256_file(temp)[0] != sha256:
-                raise StoreError("STORE_ARCHIVE_CHANGED", name=source.name)
-            if self.verify(sha256):
-                return self._entry(sha256, size, created=False)
             target = self.root / sha256[:2] / f"{sha256}{archive_suffix(source.name)}"
             target.parent.mkdir(exist_ok=True)
             os.chmod(temp, 0o444)

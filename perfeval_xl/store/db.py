@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, inspect, select
+from sqlalchemy import Engine, create_engine, event, func, insert, inspect, select
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, StatementError
 from sqlalchemy.orm import Session
@@ -208,7 +208,7 @@ def _ensure_schema(engine: Engine, shown: str, now: dt.datetime) -> None:
                 raise StoreError("STORE_SCHEMA_VERSION", url=shown, found=found, expected=SCHEMA_VERSION)
             Base.metadata.create_all(conn, checkfirst=True)
             if found is None:
-                conn.execute(SchemaVersionRow.__table__.insert().values(
+                conn.execute(insert(SchemaVersionRow).values(
                     version=SCHEMA_VERSION, collector_applied_at=now))
 
 

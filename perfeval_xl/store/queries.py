@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Select, and_, exists, func, not_, or_, select, true
 from sqlalchemy.orm import Session, aliased
@@ -60,7 +60,10 @@ MISSING_COLUMNS = ("batch_id", "project_id", "name", "unit", "department", "reje
 _RESULT_FIELDS = RESULT_COLUMNS[RESULT_COLUMNS.index("total"):]
 
 
-def _in_batch(stmt: Select[Any], batch_id: str | None) -> Select[Any]:
+_S = TypeVar("_S", bound=Select)
+
+
+def _in_batch(stmt: _S, batch_id: str | None) -> _S:
     return stmt if batch_id is None else stmt.where(Sub.batch_id == batch_id)
 
 
@@ -212,7 +215,7 @@ def summary_counts(store: Store, batch_id: str | None = None) -> SummaryCounts:
         by_outcome = {outcome: count for outcome, count in session.execute(files)}
         superseded = session.execute(_in_batch(select(func.count()).select_from(Sub).where(
             Sub.superseded_by.is_not(None), Sub.outcome != Outcome.REJECTED.value), batch_id)).scalar_one()
-        late = session.execute(_in_batch(select(func.count()).select_from(Sub).where(Sub.is_late), batch_id)
+        late = session.execute(_in_batch(select(func.count()).select_from(Sub).where(Sub.is_late.is_(True)), batch_id)
                                ).scalar_one()
         undecided = session.execute(_in_batch(select(func.count()).select_from(Sub).where(
             Sub.needs_decision, Sub.is_current), batch_id)).scalar_one()

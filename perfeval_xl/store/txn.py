@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from perfeval_xl.store.db import Store
@@ -42,7 +42,7 @@ class Txn:
     def insert(self, row_class: type[Base], rows: list[dict[str, Any]]) -> None:
         """Core INSERT of plain rows, in the order called (parents before children)."""
         if rows:
-            self.session.execute(insert(row_class.__table__), rows)
+            self.session.execute(insert(cast(Table, row_class.__table__)), rows)
 
 
 @contextmanager

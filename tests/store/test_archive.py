@@ -67,13 +67,24 @@ def test_the_same_content_under_another_name_is_archived_once(tmp_path: Path, re
     assert (second.created, second.path) == (False, first.path)
 
 
-def test_a_file_changing_after_it_was_hashed_is_not_archived(tmp_path: Path, returns: Path) -> None:
+def test_a_file_changing_after_it_was_hashed_is_not_archived(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    source = tmp_path / "still_saving.xlsx"
+    source.write_bytes(b"first half")
     archive = Archive(tmp_path / "archive")
+    copy = archive._copy
+
+    def copy_while_the_unit_saves_again(src: Path, temp: Path) -> tuple[str, int]:
+        src.write_bytes(b"first half, second half")
+        return copy(src, temp)
+
+    monkeypatch.setattr(archive, "_copy", copy_while_the_unit_saves_again)
     with pytest.raises(StoreError) as caught:
-        archive.put(returns / "P002.xlsx", expected_sha256="0" * 64)
+        archive.put(source)
     assert caught.value.code == "STORE_ARCHIVE_CHANGED"
     assert "在读取过程中发生了变化" in caught.value.message()
-    assert archive.find(sha256_file(returns / "P002.xlsx")[0]) is None
+    assert archive.find(sha256_file(source)[0]) is None
+    assert archive.find(hashlib.sha256(b"first half").hexdigest()) is None
     assert list((tmp_path / "archive" / ".incoming").iterdir()) == []
 
 

@@ -21,10 +21,9 @@ def test_write_replaces_the_file_and_leaves_no_temporary(tmp_path: Path) -> None
 def test_an_error_while_writing_keeps_the_old_file(tmp_path: Path) -> None:
     target = tmp_path / "summary.xlsx"
     target.write_bytes(b"old")
-    with pytest.raises(RuntimeError, match="renderer failed"):
-        with atomic_writer(target) as handle:
-            handle.write(b"half a workbook")
-            raise RuntimeError("renderer failed")
+    with pytest.raises(RuntimeError, match="renderer failed"), atomic_writer(target) as handle:
+        handle.write(b"half a workbook")
+        raise RuntimeError("renderer failed")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["summary.xlsx"]
 

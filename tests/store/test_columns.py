@@ -67,6 +67,5 @@ def test_a_value_too_large_for_its_column_is_refused_and_nothing_is_stored(store
 
 def test_floats_are_refused(store: Store) -> None:
     ingest_file(store, record_run_start(store, "test"), intake("a.xlsx"))
-    with pytest.raises(Exception, match="expected Decimal or int, got float"):
-        with store.write() as session:
-            session.execute(ProjectResultRow.__table__.update().values(total=0.1))
+    with pytest.raises(Exception, match="expected Decimal or int, got float"), store.write() as session:
+        session.execute(ProjectResultRow.__table__.update().values(total=0.1))

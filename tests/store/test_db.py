@@ -71,7 +71,9 @@ def test_an_unreachable_server_gives_a_chinese_error_without_the_password() -> N
     assert "s3cret" not in text and "s3cret" not in str(caught.value)
 
 
-@pytest.mark.parametrize("url", ["mysql://u:p@host/db", "sqlite://", "sqlite:///:memory:", "postgresql+psycopg://u:secret@h:notaport/db", "x y://z"])
+@pytest.mark.parametrize("url", [
+    "mysql://u:p@host/db", "sqlite://", "sqlite:///:memory:", "postgresql+psycopg://u:secret@h:notaport/db", "x y://z",
+])
 def test_unsupported_or_malformed_urls_are_refused(url: str) -> None:
     with pytest.raises(StoreError) as caught:
         open_store(url)

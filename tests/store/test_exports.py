@@ -41,7 +41,7 @@ def test_results_export(store: Store, tmp_path: Path) -> None:
     assert export_results(store, path) is True
     header, *rows = _read(path)
     assert header[:8] == ["批次", "项目编号", "项目名称", "项目实施单位", "主管部门", "报送单位", "文件名", "收到时间"]
-    table = [dict(zip(header, row)) for row in rows]
+    table = [dict(zip(header, row, strict=True)) for row in rows]
     assert [(r["项目编号"], r["文件名"], r["处理结果"], r["总分"], r["逾期"], r["报送单位"]) for r in table] == [
         ("P001", "P001_v2.xlsx", "接收（有问题）", "9.5", "否", "信息中心"),
         ("P003", "P003.xlsx", "接收", "18.33", "是", "'@水务局"),
@@ -55,7 +55,7 @@ def test_findings_export_explains_each_finding_in_chinese(store: Store, tmp_path
     path = tmp_path / "findings.csv"
     export_findings(store, path, scope="all")
     header, *rows = _read(path)
-    table = [dict(zip(header, row)) for row in rows]
+    table = [dict(zip(header, row, strict=True)) for row in rows]
     assert [(r["项目编号"], r["严重程度"], r["问题代码"], r["处理结果"]) for r in table] == [
         ("P001", "警告", "OVER_ACHIEVEMENT", "接收"), ("P001", "错误", "REASON_MISSING", "接收（有问题）"),
         ("P002", "退回", "SIGNATURE_INVALID", "退回"), ("", "退回", "SIGNATURE_MISSING", "退回")]

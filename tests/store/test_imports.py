@@ -71,7 +71,8 @@ def test_an_issued_version_never_changes(store: Store) -> None:
     with pytest.raises(StoreError) as caught:
         import_register(store, [_entry("P003"), _entry("P001", payload_hash="forged")])
     assert caught.value.code == "STORE_REGISTER_CONFLICT"
-    assert caught.value.message().startswith(f"下发登记中项目 P001（批次 {BATCH}）第 1 版的内容与数据库中已登记的不一致")
+    assert caught.value.message().startswith(
+        f"下发登记中项目 P001（批次 {BATCH}）第 1 版的内容与数据库中已登记的不一致")
     assert dump(store) == before  # P003 of the same import was rolled back too
 
 

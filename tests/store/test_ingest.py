@@ -18,9 +18,9 @@ from perfeval_xl.store import (
     record_known_file,
     record_run_finish,
     record_run_start,
+    repository,
     summary_counts,
 )
-from perfeval_xl.store import repository
 from perfeval_xl.store.schema import (
     AuditRow,
     FileRow,

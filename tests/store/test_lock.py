@@ -35,7 +35,7 @@ def test_two_collectors_started_together_one_works_the_other_refuses(store_url: 
     codes = sorted(child.returncode for child in children)
     assert codes == [0, 3], outputs
     winner = next(c for c in children if c.returncode == 0)
-    loser_output = next(out for c, (out, _) in zip(children, outputs) if c.returncode == 3)
+    loser_output = next(out for c, (out, _) in zip(children, outputs, strict=True) if c.returncode == 3)
     assert loser_output.startswith(f"另一个汇总程序正在运行（进程 {winner.pid}，主机 {socket.gethostname()}，")
     assert "本次运行未做任何改动。请等它结束后再运行。" in loser_output
 

@@ -30,7 +30,8 @@ T = dt.datetime(2025, 3, 1)
 
 def _cand(id: int, seq: int, *, receipt: int | None = None, seen: int = 100, round_no: int = 1,
           rejected: bool = False, decided: bool = False) -> Candidate:
-    return Candidate(id=id, rejected=rejected, receipt_time=None if receipt is None else T + dt.timedelta(hours=receipt),
+    receipt_time = None if receipt is None else T + dt.timedelta(hours=receipt)
+    return Candidate(id=id, rejected=rejected, receipt_time=receipt_time,
                      first_seen=T + dt.timedelta(hours=seen), seen_seq=seq, round_no=round_no, decided=decided)
 
 
@@ -182,8 +183,9 @@ def test_late_flags_follow_the_batch_deadline(store: Store) -> None:
         assert s.execute(select(AuditRow.action, AuditRow.entity_key, AuditRow.detail)
                          .where(AuditRow.action.in_(["batch.changed", "submission.late"]))
                          .order_by(AuditRow.id)).all() == [
-            ("batch.changed", BATCH, {"before": {"year": 2024, "bureau": "某市财政局", "deadline": "2025-03-31T23:59:59"},
-                                      "after": {"year": 2024, "bureau": "某市财政局", "deadline": "2025-04-05T23:59:59"}}),
+            ("batch.changed", BATCH, {
+                "before": {"year": 2024, "bureau": "某市财政局", "deadline": "2025-03-31T23:59:59"},
+                "after": {"year": 2024, "bureau": "某市财政局", "deadline": "2025-04-05T23:59:59"}}),
             ("submission.late", "2", {"is_late": False, "file_sha256": sha("late.xlsx"), "batch_id": BATCH,
                                       "project_id": "P001"}),
         ]

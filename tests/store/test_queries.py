@@ -12,12 +12,12 @@ from perfeval_xl.store import (
     Store,
     current_results,
     findings,
+    frames,
     group_rows,
     indicator_rows,
     submission_history,
     summary_counts,
 )
-from perfeval_xl.store import frames
 from perfeval_xl.store.schema import RunRow
 from tests.store.scenario import collect
 from tests.store.support import BATCH, sha
