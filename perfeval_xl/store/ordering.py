@@ -98,9 +98,10 @@ def reorder(tx: Txn, batch_id: str, project_id: str, fresh: frozenset[int] = fro
     whose audit row records their initial placement).
     """
     session = tx.session
-    first_receipt = (select(ReceiptRow.file_sha256, func.min(ReceiptRow.received_at).label("t"))
-                     .group_by(ReceiptRow.file_sha256).subquery())
     sub = SubmissionRow
+    files = select(sub.file_sha256).where(sub.batch_id == batch_id, sub.project_id == project_id)
+    first_receipt = (select(ReceiptRow.file_sha256, func.min(ReceiptRow.received_at).label("t"))
+                     .where(ReceiptRow.file_sha256.in_(files)).group_by(ReceiptRow.file_sha256).subquery())
     rows = session.execute(
         select(sub.id, sub.outcome, sub.decided, sub.file_sha256, *(getattr(sub, name) for name in _FIELDS),
                FileRow.collector_first_seen_at, FileRow.seen_seq, FileRow.first_seen_round,

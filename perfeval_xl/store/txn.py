@@ -42,7 +42,7 @@ class Txn:
     def insert(self, row_class: type[Base], rows: list[dict[str, Any]]) -> None:
         """Core INSERT of plain rows, in the order called (parents before children)."""
         if rows:
-            self.session.execute(insert(cast(Table, row_class.__table__)), rows)
+            self.session.connection().execute(insert(cast(Table, row_class.__table__)), rows)
 
 
 @contextmanager
