@@ -57,15 +57,10 @@ class Store:
     engine: Engine
     clock: Clock = _local_now
     actor: str = field(default_factory=default_actor)
-    killpoints: KillPoints | None = None
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
-
-    @property
-    def display_url(self) -> str:
-        return self.engine.url.render_as_string(hide_password=True)
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -137,7 +132,7 @@ def open_store(
     parsed = parse_url(url)
     shown = parsed.render_as_string(hide_password=True)
     engine = _engine(parsed, create)
-    store = Store(engine, clock or _local_now, actor or default_actor(), killpoints)
+    store = Store(engine, clock or _local_now, actor or default_actor())
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")

@@ -53,10 +53,6 @@ class KillPoints:
         log = env.get(ENV_KILL_LOG, "").strip()
         return cls(parse_spec(env.get(ENV_KILL_AT, "")), Path(log) if log else None)
 
-    @property
-    def armed(self) -> bool:
-        return bool(self._targets)
-
     def passes(self, name: str) -> int:
         return self._passes[name]
 

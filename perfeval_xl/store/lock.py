@@ -103,6 +103,7 @@ class CollectorLock:
                     self._pg.execute(text("SELECT pg_advisory_unlock(:a, :b)"),
                                      {"a": self._pg_key[0], "b": self._pg_key[1]})
             finally:
+                self._pg.invalidate()  # never back to the pool: it carries our application_name
                 self._pg.close()
                 self._pg = None
                 self._pg_key = None

@@ -20,6 +20,7 @@ from perfeval_xl.store.models import (
     FileIntake,
     IngestAction,
     IngestResult,
+    Outcome,
     Receipt,
     RunStatus,
     SubmissionIntake,
@@ -120,8 +121,6 @@ def decide_current(store: Store, submission_id: int, run_id: int | None = None) 
             raise StoreError("STORE_NOT_FOUND", submission_id=submission_id)
         if not row.needs_decision:
             raise StoreError("STORE_DECISION_NOT_NEEDED", submission_id=submission_id, project_id=row.project_id)
-        same_project = (SubmissionRow.batch_id == row.batch_id) & (SubmissionRow.project_id == row.project_id)
-        tx.session.execute(update(SubmissionRow).where(same_project).values(decided=False))
         tx.session.execute(update(SubmissionRow).where(SubmissionRow.id == submission_id).values(decided=True))
         tx.audit("submission.decided", "submissions", str(submission_id),
                  batch_id=row.batch_id, project_id=row.project_id)
@@ -178,10 +177,23 @@ def _store_new(tx: Txn, intake: FileIntake) -> tuple[int, ...]:
     _store_findings(tx, received.sha256, None, intake.findings)
     fresh = frozenset(ids)
     for sub in intake.submissions:
+        if sub.outcome is not Outcome.REJECTED:
+            _reset_decisions(tx, sub.batch_id or "", sub.project_id)
         reorder(tx, sub.batch_id or "", sub.project_id, fresh)
     for submission_id in ids:
         _audit_recorded(tx, submission_id)
     return ids
+
+
+def _reset_decisions(tx: Txn, batch_id: str, project_id: str) -> None:
+    """A new version reopens the bureau's earlier choice for the project (it may be undecidable too)."""
+    decided = tx.session.execute(select(SubmissionRow.id).where(
+        SubmissionRow.batch_id == batch_id, SubmissionRow.project_id == project_id, SubmissionRow.decided)
+    ).scalars().all()
+    for submission_id in decided:
+        tx.session.execute(update(SubmissionRow).where(SubmissionRow.id == submission_id).values(decided=False))
+        tx.audit("submission.decision_reset", "submissions", str(submission_id), batch_id=batch_id,
+                 project_id=project_id)
 
 
 def _store_submission(tx: Txn, sha256: str, sub: SubmissionIntake) -> int:

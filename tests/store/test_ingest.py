@@ -197,3 +197,11 @@ def test_ingest_needs_a_recorded_run(store: Store) -> None:
         ingest_file(store, 7, intake("P001.xlsx"))
     with pytest.raises(ValueError, match="is not stored; use ingest_file"):
         record_known_file(store, record_run_start(store, "collect"), sha("nothing"), "nothing.xlsx")
+
+
+def test_the_outcome_of_a_file_is_its_worst_finding() -> None:
+    warning = finding("OVER_ACHIEVEMENT", indicator="达标率", rate="130%", threshold="1.2")
+    assert Outcome.of([]) is Outcome.ACCEPTED
+    assert Outcome.of([warning]) is Outcome.ACCEPTED
+    assert Outcome.of([warning, reason_missing()]) is Outcome.ACCEPTED_WITH_FINDINGS
+    assert Outcome.of([reason_missing(), finding("SIGNATURE_INVALID")]) is Outcome.REJECTED

@@ -121,6 +121,13 @@ def test_two_versions_first_seen_in_one_run_without_receipts_await_a_decision(st
             ("submission.decided", "1"),
             ("submission.not_current", "2"), ("submission.superseded", "2"), ("submission.decision_settled", "2"),
             ("submission.current", "1"), ("submission.superseded", "1"), ("submission.decision_settled", "1")]
+    # A third version in the same round reopens the question.
+    ingest_file(store, run_id, intake("P001_c.xlsx"))
+    assert [row[4] for row in _history(store) if row[0].startswith("P001")] == [True, True, True]
+    with store.read() as s:
+        assert s.execute(select(AuditRow.action, AuditRow.entity_key).where(
+            AuditRow.action == "submission.decision_reset")).all() == [("submission.decision_reset", "1")]
+
     with pytest.raises(StoreError) as caught:
         decide_current(store, 3)
     assert caught.value.code == "STORE_DECISION_NOT_NEEDED"
