@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, select, update
+from sqlalchemy import event, inspect, select, text, update
 
 from perfeval_xl.store import Store, StoreError, open_store, record_run_start
 from perfeval_xl.store.schema import SCHEMA_VERSION, Base, RunRow, SchemaVersionRow
@@ -80,3 +80,15 @@ def test_unsupported_or_malformed_urls_are_refused(url: str) -> None:
     assert caught.value.code == "STORE_URL_INVALID"
     assert "数据库地址" in caught.value.message()
     assert "secret" not in caught.value.message()
+
+
+def test_sqlite_writes_begin_immediate_and_reads_deferred(tmp_path: Path) -> None:
+    with open_store(tmp_path / "store.db") as store:
+        statements: list[str] = []
+        event.listen(store.engine, "before_cursor_execute",
+                     lambda _conn, _cursor, statement, *_: statements.append(statement))
+        with store.write() as session:
+            session.execute(text("SELECT 1"))
+        with store.read() as session:
+            session.execute(text("SELECT 2"))
+    assert statements == ["BEGIN IMMEDIATE", "SELECT 1", "BEGIN", "SELECT 2"]
