@@ -95,6 +95,12 @@ class FormulaBuilder:
             return body
         return f"IF({refs.not_applicable}={text(self.profile.not_applicable_label)},{BLANK},{body})"
 
+    def not_applicable(self, na_cell: str | None, formula: str) -> str:
+        """`formula` showing "" while its row is marked 不适用 (unchanged where there is no such choice)."""
+        if na_cell is None:
+            return formula
+        return f"=IF({na_cell}={text(self.profile.not_applicable_label)},{BLANK},{formula.removeprefix('=')})"
+
     # --- indicator rows ----------------------------------------------------------------------
 
     def rate(self, ind: ResolvedIndicator, refs: RowRefs) -> str | None:
@@ -118,6 +124,7 @@ class FormulaBuilder:
             return None
         kind, w, b = ind.kind, refs.weight, refs.actual
         a = ind.target_value
+        full = self._round_score(w)  # full marks, rounded like every score (a weight may carry 3 decimals)
         if kind in (IndicatorKind.QUALITATIVE, IndicatorKind.DIRECT, IndicatorKind.BUDGET):
             return None
         if kind is IndicatorKind.BANDED:
@@ -132,16 +139,16 @@ class FormulaBuilder:
             if ind.reverse_variant == "linear":
                 if a > 0:
                     rate = f"1-({b}-{num(a)})/{num(a)}"
-                    body = f"IF({b}<={num(a)},{w},{self._capped(rate, w, may_be_negative=True)})"
+                    body = f"IF({b}<={num(a)},{full},{self._capped(rate, w, may_be_negative=True)})"
                 else:
-                    body = f"IF({b}<=0,{w},0)"
+                    body = f"IF({b}<=0,{full},0)"
             else:
-                body = f"IF({b}<={num(a)},{w},{self._capped(f'{num(a)}/{b}', w)})"
+                body = f"IF({b}<={num(a)},{full},{self._capped(f'{num(a)}/{b}', w)})"
         elif kind is IndicatorKind.EQUAL and a == 0:
-            body = f"IF({b}<=0,{w},0)"
+            body = f"IF({b}<=0,{full},0)"
         else:  # positive, and equal with a positive target
             assert a is not None
-            body = w if a == 0 else self._capped(f"{b}/{num(a)}", w)
+            body = full if a == 0 else self._capped(f"{b}/{num(a)}", w)
         return "=" + self._na(refs, self._guard(b, body))
 
     def _banded(self, ind: ResolvedIndicator, b: str, w: str) -> str:
@@ -218,7 +225,9 @@ class FormulaBuilder:
 
     @staticmethod
     def sum_plain(cells: Sequence[str]) -> str:
-        return f"=SUM({','.join(cells)})"
+        """Σ of locked amounts; "" when none is given (the engine's None, not 0)."""
+        given = ",".join(f"ISNUMBER({c})" for c in cells)
+        return f"=IF(OR({given}),SUM({','.join(cells)}),{BLANK})"
 
     # --- aggregates --------------------------------------------------------------------------
 
@@ -282,6 +291,14 @@ class FormulaBuilder:
     @staticmethod
     def evaluator_count(score_range: str) -> str:
         return f"=SUMPRODUCT(ISNUMBER({score_range})*({score_range}>=0)*({score_range}<=100))"
+
+    @staticmethod
+    def evaluator_spread(cells: Sequence[str], count_cell: str) -> str:
+        """Highest minus lowest valid score (0 ≤ s ≤ 100); an invalid entry never counts."""
+        valid = "AND(ISNUMBER({0}),{0}>=0,{0}<=100)"
+        high = ",".join(f"IF({valid.format(c)},{c},-1)" for c in cells)
+        low = ",".join(f"IF({valid.format(c)},{c},101)" for c in cells)
+        return f"=IF({count_cell}>0,MAX({high})-MIN({low}),{BLANK})"
 
     @staticmethod
     def evaluator_mean(score_range: str, count_cell: str) -> str:

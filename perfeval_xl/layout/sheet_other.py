@@ -191,8 +191,8 @@ def evaluators_sheet(ctx: FormContext, refs: ScoringRefs) -> SheetSpec:
     sb.label(row + 1, 1, "平均分", "row_label", span=4)
     sb.formula(row + 1, 5, f.evaluator_mean(scores, count_cell), "evaluators:mean", "formula", SCORE_FORMAT)
     sb.label(row + 2, 1, "极差（最高分－最低分）", "row_label", span=4)
-    sb.formula(row + 2, 5, f'=IF({count_cell}>0,MAX({scores})-MIN({scores}),"")', "evaluators:spread", "formula",
-               SCORE_FORMAT)
+    score_cells = [a1.ref(first + i, 5) for i in range(rows)]
+    sb.formula(row + 2, 5, f.evaluator_spread(score_cells, count_cell), "evaluators:spread", "formula", SCORE_FORMAT)
     sb.label(row + 3, 1, "自评总分（绩效自评表）", "row_label", span=4)
     sb.formula(row + 3, 5, f"={a1.qualified(ctx.scoring_sheet, refs.total)}", "evaluators:total", "formula", SCORE_FORMAT)
     signature_block(sb, row + 6, 6)

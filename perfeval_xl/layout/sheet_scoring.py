@@ -102,6 +102,7 @@ class ScoringRefs:
     total: str
     grade: str | None
     unfilled: str
+    budget_na: str | None = None  # the 预算执行率 row's 不适用 choice (sheet-qualified), if offered
 
 
 def scoring_sheet(ctx: FormContext, budget: BudgetRefs, budget_required: list[str]) -> tuple[SheetSpec, ScoringRefs]:
@@ -188,6 +189,7 @@ class _Table:
         self.f = ctx.formulas
         self.na_label = ctx.profile.not_applicable_label
         self.unfilled: list[tuple[str, str | None]] = []
+        self.budget_na: str | None = None
 
     def _c(self, row: int, col: int | None) -> str:
         assert col is not None
@@ -223,8 +225,12 @@ class _Table:
             b = self.budget
             sb.formula(row, cols.target, f"={b.annual}", f"{key}:annual", "formula", "#,##0.00")
             sb.formula(row, cols.actual, f"={b.executed}", f"{key}:executed", "formula", "#,##0.00")
-            sb.formula(row, cols.rate, f"={b.rate}", f"{key}:rate", number_format=PERCENT_FORMAT)
-            sb.formula(row, cols.score, f"={b.score}", f"{key}:score", number_format=SCORE_FORMAT)
+            # Like every row, a budget row marked 不适用 shows no rate and no score (the engine drops it).
+            sb.formula(row, cols.rate, f.not_applicable(na_cell, f"={b.rate}"), f"{key}:rate",
+                       number_format=PERCENT_FORMAT)
+            sb.formula(row, cols.score, f.not_applicable(na_cell, f"={b.score}"), f"{key}:score",
+                       number_format=SCORE_FORMAT)
+            self.budget_na = a1.qualified(self.ctx.scoring_sheet, na_cell) if na_cell else None
             sb.formula(row, cols.effective, f.effective(ind, refs, score_cell), f"{key}:eff", number_format=SCORE_FORMAT)
         elif kind is IndicatorKind.QUALITATIVE:
             tiers = tuple(t.name for t in self.ctx.profile.qualitative_tiers)
@@ -370,7 +376,7 @@ class _Table:
         cells = [(c, None) for c in budget_required] + self.unfilled
         sb.formula(row + 1, 3, f.unfilled(cells, self.na_label), "unfilled", "formula_unfilled")
         sb.label(row + 1, 4, "（为 0 时总分和等级才会显示）", "note", span=4)
-        return ScoringRefs(total=total, grade=grade, unfilled=unfilled)
+        return ScoringRefs(total=total, grade=grade, unfilled=unfilled, budget_na=self.budget_na)
 
     def signature(self, refs_row: int) -> None:
         signature_block(self.sb, refs_row, self.cols.last_visible)
