@@ -33,6 +33,8 @@ from tests.parity.situations import DEFINED, EXTRA_COMBOS, is_half_cent
 
 K = IndicatorKind
 D = Decimal
+SEED = 20250101
+COUNT = 216
 PROFILES = ("default", "provincial", "no_grading_na")
 FRAMEWORKS = ("national", "reference_abcd", "decision_management_performance")
 BATCH = Batch(year=2024, batch_id="2024-PARITY", bureau="随机测试市财政局", protection_password="parity")
@@ -512,7 +514,7 @@ def _slots(framework: Framework) -> list[tuple[FrameworkNode, list[tuple[str, ..
     return out
 
 
-def corpus(seed: int = 20250101, count: int = 216) -> list[ParityCase]:
+def corpus(seed: int = SEED, count: int = COUNT) -> list[ParityCase]:
     """`count` returns, cycling profiles fastest, then frameworks; the first two are 40+ row projects."""
     gen = Generator(seed)
     profiles = {name: load_profile(name) for name in PROFILES}

@@ -127,14 +127,14 @@ def _entry_situations(entry: object) -> tuple[Decimal | None, list[str]]:
     return value, []
 
 
-def classify(project: Project, inputs: ProjectInputs, profile: ScoringProfile) -> list[tuple[IndicatorKind, str]]:
-    """(kind, situation) for every indicator of the return; one row can be in several situations."""
-    out: list[tuple[IndicatorKind, str]] = []
+def classify(project: Project, inputs: ProjectInputs, profile: ScoringProfile) -> list[tuple[str, IndicatorKind, str]]:
+    """(indicator id, kind, situation) for every row of the return; a row can be in several situations."""
+    out: list[tuple[str, IndicatorKind, str]] = []
     budget, _ = budget_figures(project, inputs, profile)
     for ind in resolve_project(project, profile):
         inp = inputs.indicator(ind.id)
         if inp.not_applicable and profile.allow_not_applicable:
-            out.append((ind.kind, "not_applicable"))
+            out.append((ind.id, ind.kind, "not_applicable"))
             continue
         if ind.kind is K.BUDGET:
             found = _budget(project, inputs, budget.annual_budget, budget.executed, ind, profile)
@@ -149,7 +149,7 @@ def classify(project: Project, inputs: ProjectInputs, profile: ScoringProfile) -
             b, found = _entry_situations(inp.score if ind.kind is K.DIRECT else inp.actual)
             if b is not None:
                 found = _numeric(ind, b, profile, None)
-        out.extend((ind.kind, s) for s in found)
+        out.extend((ind.id, ind.kind, s) for s in found)
     return out
 
 
@@ -168,17 +168,18 @@ def _budget(project: Project, inputs: ProjectInputs, a: Decimal | None, b: Decim
     return sorted(set(found)) or ["blank"]
 
 
-def coverage(rows: Iterable[tuple[IndicatorKind, str]]) -> Counter[tuple[IndicatorKind, str]]:
-    return Counter(rows)
+def coverage(rows: Iterable[tuple[str, IndicatorKind, str]]) -> Counter[tuple[IndicatorKind, str]]:
+    """Counts per (kind, situation) of classify()'s rows."""
+    return Counter((kind, situation) for _, kind, situation in rows)
 
 
 def coverage_table(counts: Counter[tuple[IndicatorKind, str]]) -> str:
-    """Kind × situation counts as a text table; "—" marks a combination with no rule."""
+    """Kind × situation counts as a text table ("—": no rule), then the no-rule table."""
     columns = SITUATIONS + EXTRAS
-    width = max(len(c) for c in columns) + 1
-    lines = ["kind".ljust(12) + "".join(c.rjust(width) for c in columns)]
+    lines = ["kind".ljust(12) + "".join(c.rjust(len(c) + 2) for c in columns)]
     for kind in KINDS:
         cells = ["—" if (kind, s) in NO_RULE else str(counts.get((kind, s), 0)) for s in columns]
-        lines.append(kind.value.ljust(12) + "".join(c.rjust(width) for c in cells))
-    lines.append("no rule (left out): " + "; ".join(f"{k.value} × {s}: {why}" for (k, s), why in NO_RULE.items()))
+        lines.append(kind.value.ljust(12) + "".join(v.rjust(len(c) + 2) for v, c in zip(cells, columns)))
+    lines.append("no rule, left out:")
+    lines += [f"  {k.value:<12}{s:<13}{why}" for (k, s), why in NO_RULE.items()]
     return "\n".join(lines)
