@@ -119,6 +119,8 @@ def targets_sheet(ctx: FormContext) -> SheetSpec:
         sb.data(row, 4, weight, "data_num", number_format=SCORE_FORMAT)
         for col, label in enumerate(("优", "良", "中", "差"), start=5):
             sb.data(row, col, bands.get(label), "data_wrap")
+        w = sb.spec.widths
+        sb.fit_rows(row, [(name, w[2]), (text, w[3])] + [(bands.get(b), w[5 + i]) for i, b in enumerate("优良中差")])
         row += 1
     sb.label(row + 1, 1, "注：以预算批复的绩效目标为准填列。", "note", span=8)
     return spec

@@ -72,7 +72,9 @@ class Columns:
 
     @property
     def effective(self) -> int:
-        return self.last_visible + 1
+        # Hidden helpers sit after an empty spacer column: LibreOffice prints a number in a
+        # zero-width hidden column as "###" spilling into the next printed cell if it is empty.
+        return self.last_visible + 2
 
     @property
     def applicable_weight(self) -> int | None:
@@ -166,12 +168,16 @@ def scoring_sheet(ctx: FormContext, budget: BudgetRefs, budget_required: list[st
         below = table.subtotal_block(below, [p for p in paths if len(p) <= 2 and p in spans], by_path, spans)
     refs = table.totals(below, header + 1, last_row, budget_required)
     table.signature(refs_row=below + 4)
+    # Print the visible columns only (not the spacer or the hidden helpers).
+    spec.print.area = f"A1:{a1.ref(spec.max_row, cols.last_visible)}"
     return spec, refs
 
 
 def _widths(sb: SheetBuilder, cols: Columns) -> None:
     for i in range(1, cols.levels + 1):
         sb.spec.widths[i] = 12 if i < cols.levels else 24
+    if not cols.tree and cols.levels >= 3:
+        sb.spec.widths[2] = 18  # 二级指标 names such as 服务对象满意度指标 on one line
     sb.spec.widths.update({cols.target: 16, cols.actual: 13, cols.weight: 8, cols.rate: 10, cols.score: 9,
                            cols.reason: 34})
     if cols.score_rate:
@@ -219,6 +225,8 @@ class _Table:
         kind = ind.kind
         if kind is not IndicatorKind.BUDGET:
             sb.data(row, cols.target, _target_text(ind), "data_wrap")
+            sb.fit_rows(row, [(self._name(ind), sb.span_width(level, cols.levels)),
+                              (_target_text(ind), sb.spec.widths[cols.target])])
 
         if kind is IndicatorKind.BUDGET:
             # The budget row reads the budget sheet: 全年预算数 as target, 全年执行数 as actual.
@@ -301,6 +309,7 @@ class _Table:
         for path, (first, last, _) in spans.items():
             level = len(path)
             self.sb.data(first, level, path[-1], "row_label", rows=last - first + 1)
+            self.sb.fit_rows(first, [(path[-1], self.sb.spec.widths[level])], rows=last - first + 1)
 
     def group_row(self, row: int, path: tuple[str, ...], group, span: tuple[int, int, list]) -> None:
         sb, cols, f = self.sb, self.cols, self.f
