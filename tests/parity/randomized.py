@@ -122,7 +122,7 @@ class Generator:
             kind, situation = self.next_combo()
             weight = self.weight_for(kind, situation, profile)
             if small and situation != "boundary":
-                weight = D(self.rng.choice(("1", "1.5", "2")))
+                weight = D(self.rng.choice(("0.5", "1", "1.5")))
             rows.append(Row(kind, situation, weight))
         free = [r for r in rows if r.situation != "boundary"]
         while sum(r.weight for r in rows) > total and len(rows) > 1:
@@ -200,7 +200,7 @@ class Generator:
                 rows.append(Row(K.DIRECT, self._cycle(self.direct_cycle), ind.weight, ind.path, fixed=ind))
         for top, paths in slots:
             total = top.weight
-            count = int(total // (D(2) if big else D(6))) + self.rng.randint(0, 1)
+            count = int(total // (D("1.5") if big else D(6))) + self.rng.randint(0, 1)
             rows.extend(self.plan_group(total, max(count, 1), paths, profile, small=big))
         order = {node.name: i for i, node in enumerate(framework.nodes)}
         # The manifest builder orders rows by first-level category, fixed rows first.
