@@ -177,12 +177,7 @@ class FormulaBuilder:
         if kind is IndicatorKind.QUALITATIVE:
             s, tier = refs.score_input, refs.actual
             assert s is not None
-            cond = "FALSE"
-            for t in reversed(self.profile.qualitative_tiers):
-                high_op = "<=" if t.high_inclusive else "<"
-                # Compare s/w with the tier's fractions: 0.8*w can carry float noise, s/w does not.
-                inside = f"AND({s}/{w}>={num(t.low)},{s}/{w}{high_op}{num(t.high)})"
-                cond = f"IF({tier}={text(t.name)},{inside},{cond})"
+            cond = self.tier_condition(tier, s, w)
             body = f"IF(ISNUMBER({s}),IF({s}<0,{BLANK},IF({cond},{self._round_score(s)},{BLANK})),{BLANK})"
         elif kind is IndicatorKind.DIRECT:
             s = refs.score_input
@@ -193,6 +188,21 @@ class FormulaBuilder:
         else:
             return f"={BLANK}"
         return "=" + self._na(refs, body)
+
+    def tier_condition(self, tier: str, s: str, w: str) -> str:
+        """Whether score `s` lies inside the tier chosen in `tier` (the 得分 rule and its validation).
+
+        s/w is compared with the tier's fractions after the same 10-decimal snap as scores:
+        in binary 2.4/3 is 0.7999999999999999, yet 2.4 is exactly 80% of 3 (LibreOffice
+        compares approximately and hides this; an exact comparison would reject the score).
+        """
+        ratio = f"ROUND({s}/{w},{SNAP_PLACES})"
+        cond = "FALSE"
+        for t in reversed(self.profile.qualitative_tiers):
+            high_op = "<=" if t.high_inclusive else "<"
+            inside = f"AND({ratio}>={num(t.low)},{ratio}{high_op}{num(t.high)})"
+            cond = f"IF({tier}={text(t.name)},{inside},{cond})"
+        return cond
 
     # --- budget ------------------------------------------------------------------------------
 
@@ -257,7 +267,8 @@ class FormulaBuilder:
         if not p.allow_not_applicable:
             if _literal(needed) == 0:
                 return f"={BLANK}"
-            return f"=IF({count}<{needed},{BLANK},{total})"
+            # Σ of 2-decimal scores, rounded so binary noise (89.99999999999999) never meets a grade bound.
+            return f"=IF({count}<{needed},{BLANK},ROUND({total},{p.score_places}))"
         rescaled = self._round_score(f"{total}*{num(p.total_points)}/{weight_sum}")
         return f"=IF(OR({needed}=0,{count}<{needed}),{BLANK},IF({weight_sum}>0,{rescaled},{BLANK}))"
 

@@ -245,9 +245,10 @@ class _Table:
             sb.input(row, cols.actual, f"{key}:tier", Validation(InputType.CHOICE, choices=tiers,
                      prompt="请选择完成档次"), style="input_choice")
             sb.data(row, cols.rate, None, "na_cell")
+            rule = f.tier_condition(actual_cell, score_cell, weight_cell)
             sb.input(row, cols.score, f"{key}:score_input", Validation(
-                InputType.TIER_SCORE, maximum_cell=weight_cell, formula=self._tier_rule(actual_cell, score_cell, weight_cell),
-                prompt=_tier_prompt(self.ctx)), number_format=SCORE_FORMAT)
+                InputType.TIER_SCORE, maximum_cell=weight_cell, formula=rule, prompt=_tier_prompt(self.ctx)),
+                number_format=SCORE_FORMAT)
             refs = RowRefs(actual=actual_cell, weight=weight_cell, score_input=score_cell, not_applicable=na_cell)
             sb.formula(row, cols.effective, f.effective(ind, refs, None), f"{key}:eff", number_format=SCORE_FORMAT)
             self.unfilled += [(actual_cell, na_cell), (score_cell, na_cell)]
@@ -292,14 +293,6 @@ class _Table:
             sb.formula(row, cols.applicable_weight, f.applicable(na_cell, self.na_label, weight_cell),
                        f"{key}:applicable_weight", number_format=SCORE_FORMAT)
             sb.formula(row, cols.applicable_flag, f.applicable(na_cell, self.na_label, "1"), f"{key}:applicable")
-
-    def _tier_rule(self, tier: str, score: str, weight: str) -> str:
-        cond = "FALSE"
-        for t in reversed(self.ctx.profile.qualitative_tiers):
-            high = "<=" if t.high_inclusive else "<"
-            inside = f"AND({score}/{weight}>={num(t.low)},{score}/{weight}{high}{num(t.high)})"
-            cond = f'IF({tier}="{t.name}",{inside},{cond})'
-        return cond
 
     def _cf(self, cell: str, formula: str, style: str) -> None:
         self.sb.spec.conditional.append(ConditionalFormat(cell, formula, style))
