@@ -129,6 +129,7 @@ class Generator:
             victim = free.pop() if free else rows[-1]
             rows.remove(victim)
         gap = total - sum(r.weight for r in rows)
+        assert gap >= 0, "a single boundary row heavier than its category"
         if gap:
             free = [r for r in rows if r.situation != "boundary"]
             if free:
