@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from perfeval_xl.engine.profile import ScoringProfile
 from perfeval_xl.engine.udf_calls import PROFILE_NAME
 from perfeval_xl.layout import a1
 from perfeval_xl.layout.context import FormContext
-from perfeval_xl.layout.contract import FORM_VERSION, Role, WorkbookLayout
+from perfeval_xl.layout.contract import FORM_VERSION, Role, SheetSpec, WorkbookLayout
 from perfeval_xl.layout.definition import PREFIX as DEFINITION_PREFIX
 from perfeval_xl.layout.flavour import NATIVE, PROFILE_KEY, Flavour
 from perfeval_xl.layout.sheet_budget import budget_sheet
@@ -51,6 +53,8 @@ def build_layout(
     ctx = FormContext.create(batch, project, profile, framework, flavour)
     budget, budget_refs, budget_required = budget_sheet(ctx)
     scoring, refs = scoring_sheet(ctx, budget_refs, budget_required)
+    if refs.budget_na:
+        _budget_score_obeys_na(budget, refs.budget_na, ctx)
     entries = meta_entries(ctx, issued_version) + flavour.meta_entries()
     sheets = [
         instructions_sheet(ctx, refs),
@@ -77,6 +81,14 @@ def build_layout(
     layout.properties = {f"perfeval_{k}": v for k, v in entries if not k.startswith(DEFINITION_PREFIX)}
     _check(layout)
     return layout
+
+
+def _budget_score_obeys_na(budget: SheetSpec, na_cell: str, ctx: FormContext) -> None:
+    """The 预算执行 sheet's score follows the 不适用 choice made on the scoring sheet, which is
+    built after it (the scoring sheet needs the budget sheet's addresses)."""
+    for i, cell in enumerate(budget.cells):
+        if cell.key == "budget:score":
+            budget.cells[i] = replace(cell, formula=ctx.formulas.not_applicable(na_cell, cell.formula))
 
 
 def _check(layout: WorkbookLayout) -> None:

@@ -123,6 +123,8 @@ def targets_sheet(ctx: FormContext) -> SheetSpec:
         sb.data(row, 4, weight, "data_num", number_format=SCORE_FORMAT)
         for col, label in enumerate(("优", "良", "中", "差"), start=5):
             sb.data(row, col, bands.get(label), "data_wrap")
+        w = sb.spec.widths
+        sb.fit_rows(row, [(name, w[2]), (text, w[3])] + [(bands.get(b), w[5 + i]) for i, b in enumerate("优良中差")])
         row += 1
     sb.label(row + 1, 1, "注：以预算批复的绩效目标为准填列。", "note", span=8)
     return spec
@@ -195,8 +197,8 @@ def evaluators_sheet(ctx: FormContext, refs: ScoringRefs) -> SheetSpec:
     sb.label(row + 1, 1, "平均分", "row_label", span=4)
     sb.formula(row + 1, 5, f.evaluator_mean(scores, count_cell), "evaluators:mean", "formula", SCORE_FORMAT)
     sb.label(row + 2, 1, "极差（最高分－最低分）", "row_label", span=4)
-    sb.formula(row + 2, 5, f'=IF({count_cell}>0,MAX({scores})-MIN({scores}),"")', "evaluators:spread", "formula",
-               SCORE_FORMAT)
+    score_cells = [a1.ref(first + i, 5) for i in range(rows)]
+    sb.formula(row + 2, 5, f.evaluator_spread(score_cells, count_cell), "evaluators:spread", "formula", SCORE_FORMAT)
     sb.label(row + 3, 1, "自评总分（绩效自评表）", "row_label", span=4)
     sb.formula(row + 3, 5, f"={a1.qualified(ctx.scoring_sheet, refs.total)}", "evaluators:total", "formula", SCORE_FORMAT)
     signature_block(sb, row + 6, 6)

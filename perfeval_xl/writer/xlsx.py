@@ -211,6 +211,8 @@ def _print(ws: Worksheet, sheet: SheetSpec) -> None:
         ws.set_portrait()
     if p.fit_width:
         ws.fit_to_pages(1, 0)
+    if p.area:
+        ws.print_area(p.area)
     if p.repeat_rows:
         ws.repeat_rows(p.repeat_rows[0] - 1, p.repeat_rows[1] - 1)
     ws.center_horizontally()
