@@ -111,8 +111,8 @@ class FormulaBuilder:
         if kind in (IndicatorKind.POSITIVE, IndicatorKind.EQUAL) and a > 0:
             body = f"{b}/{num(a)}"
         elif kind is IndicatorKind.REVERSE and ind.reverse_variant == "linear" and a > 0:
-            body = f"1-({b}-{num(a)})/{num(a)}"
-        elif kind is IndicatorKind.REVERSE and ind.reverse_variant != "linear":
+            body = f"IF({b}>0,1-({b}-{num(a)})/{num(a)},{BLANK})"
+        elif kind is IndicatorKind.REVERSE and a > 0:
             body = f"IF({b}>0,{num(a)}/{b},{BLANK})"
         else:
             return None

@@ -1,9 +1,4 @@
-"""Where the engine departs from REFERENCE §3, found while building the parity corpus.
-
-The workbook formulas match the engine here (the parity test passes), so these are
-questions about the engine itself, left to its owner: strict xfails that start
-failing (and must then be removed) once the engine changes.
-"""
+"""Completion rates REFERENCE §3 leaves undefined, found while building the parity corpus."""
 
 from __future__ import annotations
 
@@ -28,7 +23,10 @@ def test_zero_target_rates_are_blank_elsewhere() -> None:
     assert rate("≤0次", "3", "linear") is None
 
 
-@pytest.mark.xfail(strict=True, reason="engine: reverse ratio with A = 0 and B = 3 gives rate 0 (A/B), "
-                                       "REFERENCE §3 says a zero target's 完成率 is not defined (blank)")
 def test_reverse_ratio_zero_target_rate_is_blank() -> None:
     assert rate("≤0次", "3", "ratio") is None
+
+
+def test_reverse_rate_is_blank_when_nothing_happened() -> None:
+    assert rate("≤5次", "0", "ratio") is None
+    assert rate("≤5次", "0", "linear") is None
