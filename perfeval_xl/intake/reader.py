@@ -127,19 +127,18 @@ class ReturnReader:
             return False
         read.sheets = [SheetRead(info.name, info.state, info.part if info.kind == "worksheet" else "")
                        for info in read.workbook.sheets]
+        meta = read.sheet(META_SHEET)
+        if meta is None or not meta.part:
+            return True  # no marker sheet: not our form, and no value parser is needed to say so
         try:
-            self._book = CalamineWorkbook.from_path(read.path)
-            meta = read.sheet(META_SHEET)
-            if meta is not None and meta.part:
-                self._read_values(meta)
+            self._read_values(meta)
         except _CALAMINE_ERRORS as exc:
             read.findings.append(self._unreadable(exc))
             return False
-        if meta is not None:
-            for (r, c), value in meta.values.items():
-                if c == 1 and isinstance(value, str):
-                    other = meta.values.get((r, 2))
-                    read.meta[value] = "" if other is None else str(other)
+        for (r, c), value in meta.values.items():
+            if c == 1 and isinstance(value, str):
+                other = meta.values.get((r, 2))
+                read.meta[value] = "" if other is None else str(other)
         return True
 
     def read_sheets(self, allowed: dict[str, list[Rect]]) -> bool:
@@ -148,7 +147,7 @@ class ReturnReader:
         `allowed`: per sheet, the rectangles the form uses; sheets it does not name get
         no outside list (they are not part of the form)."""
         read = self.read
-        if self._archive is None or self._book is None:
+        if self._archive is None or read.workbook is None:
             return False
         try:
             for sheet in read.sheets:
@@ -175,7 +174,11 @@ class ReturnReader:
             sheet.outside_truncated = scan.outside_truncated
 
     def _read_values(self, sheet: SheetRead) -> None:
-        assert self._book is not None
+        if self._book is None:
+            # From the bytes, not the path: calamine picks its parser by a path's extension,
+            # and a unit may well send an .xlsx named .xls (the gate judged the bytes).
+            with open(self.read.path, "rb") as handle:
+                self._book = CalamineWorkbook.from_filelike(handle)
         if sheet.name not in self._book.sheet_names:
             return
         rows = self._book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
