@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -14,10 +13,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from perfeval_xl.commands.check_report import check_document, exit_code
 from perfeval_xl.commands.check_view import print_reports
 from perfeval_xl.commands.render import Lang
-from perfeval_xl.integrity.errors import IntegrityError
-from perfeval_xl.integrity.keys import load_public_keys
 from perfeval_xl.intake.pipeline import CheckOptions, check_files
 from perfeval_xl.intake.report import FileReport
+from perfeval_xl.integrity.errors import IntegrityError
+from perfeval_xl.integrity.keys import load_public_keys
 
 
 def check(

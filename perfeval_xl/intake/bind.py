@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from perfeval_xl.integrity.issue import with_meta
 from perfeval_xl.intake.reader import CellValue, WorkbookRead
 from perfeval_xl.intake.xmlparts import FormulaCell
+from perfeval_xl.integrity.issue import with_meta
 from perfeval_xl.layout import a1
 from perfeval_xl.layout.build import build_layout
 from perfeval_xl.layout.contract import META_SHEET, Role, WorkbookLayout

@@ -13,7 +13,7 @@ from perfeval_xl.cli import app
 from perfeval_xl.commands.check_report import document_schema
 from perfeval_xl.findings.catalogue import CATALOGUE
 from perfeval_xl.findings.markdown import findings_markdown
-from perfeval_xl.integrity.keys import write_public_key, write_private_key
+from perfeval_xl.integrity.keys import write_private_key, write_public_key
 from tests.support.ci import missing_requirement
 from tests.support.returns import Sample, edit_sheet, set_cached
 

@@ -102,7 +102,8 @@ def test_forged_cached_total(sample: Sample, returns: dict[str, Path]) -> None:
     assert code == 1 and serious(report) == {"CACHED_RESULT_MISMATCH"}
     assert placed(report, "CACHED_RESULT_MISMATCH") == [where(sample, CLEAN[1], "total")]
     mismatch = next(f for f in report["findings"] if f["code"] == "CACHED_RESULT_MISMATCH")
-    assert mismatch["params"]["cached"] == "100.00" and Decimal(mismatch["params"]["expected"]) == Decimal(report["total"])
+    assert mismatch["params"]["cached"] == "100.00"
+    assert Decimal(mismatch["params"]["expected"]) == Decimal(report["total"])
 
 
 def test_written_by_a_program(returns: dict[str, Path]) -> None:

@@ -13,9 +13,9 @@ import pytest
 from perfeval_xl.engine.numbers import round_half_up
 from perfeval_xl.findings import Finding, Location, Severity
 from perfeval_xl.intake.checks import CheckContext, run_checks
+from perfeval_xl.intake.models import GateResult
 from perfeval_xl.intake.pipeline import check_file
 from perfeval_xl.intake.reader import WorkbookRead
-from perfeval_xl.intake.models import GateResult
 from perfeval_xl.intake.report import FileOutcome, FileReport
 from perfeval_xl.layout.contract import META_SHEET
 from perfeval_xl.model import IndicatorInput
@@ -204,8 +204,9 @@ def test_engine_findings_are_placed_on_their_cells(sample: Sample, tmp_path: Pat
 def test_blank_reason(sample: Sample, tmp_path: Path) -> None:
     report = check_file(sample.write(tmp_path / "r.xlsx", "P004"))
     found = only(report, "REASON_MISSING")
-    assert found and all((f.location.sheet, f.location.cell) == cell_of(sample, "P004", f"ind:{f.location.indicator_id}:reason")
-                         for f in found)
+    assert found
+    for f in found:
+        assert (f.location.sheet, f.location.cell) == cell_of(sample, "P004", f"ind:{f.location.indicator_id}:reason")
 
 
 def test_content_outside_the_form(sample: Sample, tmp_path: Path) -> None:

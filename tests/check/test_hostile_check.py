@@ -20,10 +20,10 @@ from perfeval_xl.cli import app
 from perfeval_xl.findings.catalogue import CATALOGUE
 from perfeval_xl.intake.isolation import IsolationLimits, run_isolated
 from perfeval_xl.intake.pipeline import check_files
+from perfeval_xl.simulate.zipedit import sheet_part
 from tests.hostile.builders import entries_of, mutate_xlsx
 from tests.hostile.corpus import CASES, Case, write_corpus
 from tests.hostile.workers import check_with_usage
-from perfeval_xl.simulate.zipedit import sheet_part
 from tests.support.returns import Sample
 
 MiB = 1024 * 1024

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from perfeval_xl.findings import Finding, Location, finding
-from perfeval_xl.integrity.register import RegisterEntry
 from perfeval_xl.intake.bind import Bound
 from perfeval_xl.intake.reader import WorkbookRead
+from perfeval_xl.integrity.register import RegisterEntry
 from perfeval_xl.layout.definition import IssuedDefinition
 from perfeval_xl.model import ProjectResult
 

@@ -25,6 +25,7 @@ def fixed_labels(ctx: CheckContext) -> list[Finding]:
                    if cell.role is Role.LABEL and isinstance(cell.value, str) and cell.value.strip()
                    and sheet.value(*a1.parse(cell.ref)) is None]
         if missing:
+            listed = "、".join(missing[:LISTED]) + ("…" if len(missing) > LISTED else "")
             out.append(finding("LABEL_MISSING", ctx.at(sheet=spec.name, cell=missing[0]), sheet=spec.name,
-                               count=len(missing), cells="、".join(missing[:LISTED]) + ("…" if len(missing) > LISTED else "")))
+                               count=len(missing), cells=listed))
     return out
