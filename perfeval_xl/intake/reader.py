@@ -194,10 +194,3 @@ class ReturnReader:
     def _unreadable(self, exc: Exception) -> Finding:
         return finding("FORM_UNREADABLE", self._where(), detail=f"{type(exc).__name__}: {exc}"[:200])
 
-
-def read_returned(path: str | Path, allowed: dict[str, list[Rect]] | None = None) -> WorkbookRead:
-    """Every stage at once, when the allowed ranges are known beforehand (or not wanted)."""
-    with ReturnReader(path) as reader:
-        if reader.read_meta():
-            reader.read_sheets(allowed or {})
-        return reader.read
