@@ -19,6 +19,7 @@ from perfeval_xl.model import Batch, Project
 from perfeval_xl.model.framework import Framework
 
 CHUNK = 30_000  # below Excel's 32,767 characters per cell
+MAX_DECODED = 16 * 1024 * 1024  # a returned file's definition is untrusted: bound its expansion
 PREFIX = "definition_"
 
 
@@ -42,9 +43,12 @@ def encode(definition: IssuedDefinition) -> list[str]:
 def decode(chunks: list[str]) -> IssuedDefinition:
     """Raises ValueError when the chunks do not decode to a definition."""
     try:
-        raw = zlib.decompress(base64.b64decode("".join(chunks), validate=True), bufsize=1 << 16)
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(base64.b64decode("".join(chunks), validate=True), MAX_DECODED)
     except (zlib.error, ValueError) as exc:
         raise ValueError(f"definition does not decode: {exc}") from None
+    if inflater.unconsumed_tail:
+        raise ValueError(f"definition expands beyond {MAX_DECODED} bytes")
     return IssuedDefinition.model_validate_json(raw)
 
 
