@@ -16,13 +16,18 @@ from python_calamine import CalamineWorkbook
 
 from perfeval_xl.engine.numbers import to_decimal
 from perfeval_xl.findings import Finding, Location, finding
+from perfeval_xl.integrity.vba import vba_project_hash
 from perfeval_xl.intake.gate import gate_open
 from perfeval_xl.intake.models import GateResult, SheetInfo
+from perfeval_xl.intake.opc import CONTENT_TYPES_PART, VBA_CONTENT_TYPE, parse_content_types
 from perfeval_xl.intake.xmlparts import (
+    SMALL_PART_CAP,
     FormulaCell,
     WorkbookXml,
+    read_application,
     read_custom_properties,
     read_workbook,
+    read_xml_part,
     scan_sheet,
 )
 from perfeval_xl.intake.xmlsafe import XmlError
@@ -30,6 +35,8 @@ from perfeval_xl.intake.zipread import PartError, SafeZip
 from perfeval_xl.layout.contract import META_SHEET
 
 CellValue = Decimal | str | bool | dt.date | dt.datetime | None
+
+VBA_PART_CAP = 64 * 1024 * 1024  # the gate's total-size limit bounds it further
 
 
 @dataclass
@@ -53,6 +60,8 @@ class WorkbookRead:
     sheets: list[SheetRead] = field(default_factory=list)
     workbook: WorkbookXml | None = None
     properties: dict[str, str] = field(default_factory=dict)
+    application: str = ""  # docProps/app.xml: the software that last saved the file
+    vba_hash: str | None = None  # integrity.vba.vba_project_hash of the VBA parts; None without VBA
     meta: dict[str, str] = field(default_factory=dict)  # _meta column A → column B
     findings: list[Finding] = field(default_factory=list)
 
@@ -91,11 +100,22 @@ def read_returned(path: str | Path, allowed: dict[str, list[tuple[int, int, int,
     try:
         read.workbook = read_workbook(archive)
         read.properties = {p.name: p.value for p in read_custom_properties(archive)}
+        read.application = read_application(archive)
+        if gate.has_vba:
+            read.vba_hash = _vba_hash(archive)
         _read_xml(read, archive, read.workbook.sheets, allowed or {})
         _read_values(read, Path(path))
     except (PartError, XmlError) as exc:
         read.findings.append(finding(exc.code, Location(file=str(path)), detail=str(exc)[:200]))
     return read
+
+
+def _vba_hash(archive: SafeZip) -> str:
+    """Hash of the VBA project parts (by name or content type, as the gate finds them), in name order."""
+    types = parse_content_types(read_xml_part(archive, CONTENT_TYPES_PART, SMALL_PART_CAP))
+    parts = sorted(n for n in archive.names()
+                   if n.lower().endswith("vbaproject.bin") or types.of(n) == VBA_CONTENT_TYPE)
+    return vba_project_hash(archive.read(name, VBA_PART_CAP) for name in parts)
 
 
 def _read_xml(read: WorkbookRead, archive: SafeZip, sheets: list[SheetInfo],

@@ -19,6 +19,8 @@ from perfeval_xl.model.framework import Framework
 
 CHUNK = 30_000  # below Excel's 32,767 characters per cell
 PREFIX = "definition_"
+# A returned workbook is untrusted: its definition may be a deflate bomb. Real ones are tens of KB.
+MAX_JSON_BYTES = 16 * 1024 * 1024
 
 
 class IssuedDefinition(BaseModel):
@@ -38,11 +40,14 @@ def encode(definition: IssuedDefinition) -> list[str]:
 
 
 def decode(chunks: list[str]) -> IssuedDefinition:
-    """Raises ValueError when the chunks do not decode to a definition."""
+    """Raises ValueError when the chunks do not decode to a definition (or would inflate beyond MAX_JSON_BYTES)."""
     try:
-        raw = zlib.decompress(base64.b64decode("".join(chunks), validate=True), bufsize=1 << 16)
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(base64.b64decode("".join(chunks), validate=True), MAX_JSON_BYTES)
     except (zlib.error, ValueError) as exc:
         raise ValueError(f"definition does not decode: {exc}") from None
+    if inflater.unconsumed_tail:
+        raise ValueError(f"definition inflates beyond {MAX_JSON_BYTES} bytes")
     return IssuedDefinition.model_validate_json(raw)
 
 
