@@ -1,5 +1,5 @@
 """Making a returned workbook, by openpyxl (load, change, save) or by editing its XML, always
-with one input filled as a unit would (绩效自评!E7 = 16).
+with one input filled as a unit would (绩效自评!E7 = 16 on the national form).
 
 openpyxl drops every cached formula value and keeps formulas; XML edits change only
 what they name. Both are how a unit (or someone helping it) would tamper.
@@ -31,7 +31,8 @@ SheetEdit = Callable[[str], str]
 def by_openpyxl(src: Path, dst: Path, edit: Callable[[Workbook], None] = lambda wb: None,
                 vba: bytes | None = None) -> Path:
     wb = load_workbook(src)
-    wb[SCORING][INPUT_REF] = INPUT_VALUE
+    if SCORING in wb.sheetnames:  # the national form; other frameworks get only `edit`
+        wb[SCORING][INPUT_REF] = INPUT_VALUE
     edit(wb)
     if vba is not None:  # openpyxl copies VBA parts from `vba_archive` (the source package plus a project)
         buffer = io.BytesIO()
