@@ -16,7 +16,6 @@ from python_calamine import CalamineWorkbook
 
 from perfeval_xl.engine.numbers import to_decimal
 from perfeval_xl.findings import Finding, Location, finding
-from perfeval_xl.integrity.vba import vba_project_hash
 from perfeval_xl.intake.gate import gate_open
 from perfeval_xl.intake.models import GateResult, SheetInfo
 from perfeval_xl.intake.opc import CONTENT_TYPES_PART, VBA_CONTENT_TYPE, parse_content_types
@@ -32,6 +31,7 @@ from perfeval_xl.intake.xmlparts import (
 )
 from perfeval_xl.intake.xmlsafe import XmlError
 from perfeval_xl.intake.zipread import PartError, SafeZip
+from perfeval_xl.integrity.vba import vba_project_hash
 from perfeval_xl.layout.contract import META_SHEET
 
 CellValue = Decimal | str | bool | dt.date | dt.datetime | None

@@ -35,9 +35,9 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 
 from perfeval_xl.findings import Finding, Severity
+from perfeval_xl.layout.context import FEEDBACK_MARKER, FEEDBACK_MARKER_CELL, FEEDBACK_SHEET
 from perfeval_xl.libreoffice import recalculate
 from perfeval_xl.writer.xlsx import legacy_password_hash
-from perfeval_xl.layout.context import FEEDBACK_MARKER, FEEDBACK_MARKER_CELL, FEEDBACK_SHEET
 from tests.integrity import xmledit
 from tests.integrity.conftest import Batches
 from tests.integrity.forms import findings
@@ -241,7 +241,7 @@ def test_xml_variant(name: str, batches: Batches, out: Path) -> None:
 def test_libreoffice_resave_of_filled_forms(batches: Batches, tmp_path: Path, soffice: Path) -> None:
     filled = [by_openpyxl(batches.signed.paths[p], tmp_path / f"{p}.xlsx", fill_openpyxl(p)) for p in ("S002", "S000")]
     resaved = recalculate(filled, tmp_path / "lo", soffice=soffice)
-    for project, path in zip(("S002", "S000"), resaved):
+    for project, path in zip(("S002", "S000"), resaved, strict=True):
         _check_both(path, batches, LIBREOFFICE, project)
     codes = {f.code for f in findings(resaved[0], keys=batches.signed.keys)}
     assert codes == LIBREOFFICE  # LibreOffice re-saves show exactly these signals

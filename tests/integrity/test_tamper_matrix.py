@@ -31,7 +31,7 @@ expect | allow (openpyxl saves add RESAVED_ELSEWHERE); the worst severity is `se
 | another_key | foreign | SIGNATURE_UNKNOWN_KEY | reject |
 | vba_added | signed | VBA_UNEXPECTED | reject |
 | definition_edited | signed | SIGNATURE_INVALID | reject |
-| definition_bomb | signed | ISSUE_DEFINITION_UNREADABLE (check), LOCKED_CELL_CHANGED + SIGNATURE_INVALID (collect) | reject |
+| definition_bomb | signed | check: ISSUE_DEFINITION_UNREADABLE; collect: LOCKED_CELL_CHANGED, SIGNATURE_INVALID | reject |
 | unsigned_target_and_definition | unsigned | LOCKED_CELL_CHANGED (collect only) | reject |
 | sheet_protection_removed | signed | SHEET_PROTECTION_REMOVED | warning |
 | workbook_protection_removed | signed | WORKBOOK_PROTECTION_REMOVED | warning |

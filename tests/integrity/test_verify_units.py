@@ -9,21 +9,20 @@ from pathlib import Path
 import pytest
 
 from perfeval_xl.findings import Severity
-from perfeval_xl.intake.reader import SheetRead, WorkbookRead, read_returned
 from perfeval_xl.intake.models import GateResult
+from perfeval_xl.intake.reader import SheetRead, WorkbookRead, read_returned
+from perfeval_xl.intake.xmlparts import WorkbookXml
 from perfeval_xl.integrity.checks.sheetmap import pair_sheets
 from perfeval_xl.integrity.checks.signals import saved_elsewhere
 from perfeval_xl.integrity.checks.values import difference, same, shown
 from perfeval_xl.integrity.formula_shift import shift_formula
 from perfeval_xl.integrity.vba import vba_project_hash
-from perfeval_xl.intake.xmlparts import WorkbookXml
 from perfeval_xl.layout.context import FEEDBACK_SHEET
 from perfeval_xl.layout.definition import decode
 from tests.integrity import xmledit
 from tests.integrity.conftest import Batches
 from tests.integrity.forms import findings, with_vba
 from tests.integrity.tampering import META, SCORING, by_xml, definition_bomb, meta_row
-
 
 # --- values ---------------------------------------------------------------------------
 
@@ -199,7 +198,9 @@ def test_random_edits_never_break_a_check(batches: Batches, tmp_path: Path) -> N
     values: list[str | int | Decimal] = ["", "=1", "abc", 0, -1, Decimal("1E+300"), "\u0000x", "x" * 40000, "2024"]
     for i in range(25):
         sheet, ref = rng.choice(cells)
-        path = by_xml(src, tmp_path / f"r{i}.xlsx", {sheet: lambda x, ref=ref: xmledit.set_cell(x, ref, rng.choice(values))})
+        value = rng.choice(values)
+        edit = {sheet: lambda x, ref=ref, value=value: xmledit.set_cell(x, ref, value)}
+        path = by_xml(src, tmp_path / f"r{i}.xlsx", edit)
         for kwargs in ({}, {"register": batches.signed.entries["S002"]}):
             found = findings(path, keys=batches.signed.keys, **kwargs)
             assert "CHECK_INTERNAL_ERROR" not in {f.code for f in found}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -17,7 +17,7 @@ from tests.integrity import xmledit
 from tests.integrity.forms import ROOT, sample_manifest
 
 
-@lru_cache(maxsize=None)
+@cache
 def typed_inputs(project_id: str) -> tuple[tuple[str, str, str | Decimal], ...]:
     """(sheet, cell, value) of every input the sample inputs give for the project."""
     loaded = sample_manifest()

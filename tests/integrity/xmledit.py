@@ -147,7 +147,8 @@ def add_sheet(src: Path, dst: Path, name: str) -> Path:
                 'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>')
     return rewrite(src, dst, {
         part: sheet,
-        "xl/workbook.xml": lambda x: x.replace("</sheets>", f'<sheet name="{escape(name)}" sheetId="99" r:id="rId99"/></sheets>'),
+        "xl/workbook.xml": lambda x: x.replace(
+            "</sheets>", f'<sheet name="{escape(name)}" sheetId="99" r:id="rId99"/></sheets>'),
         "xl/_rels/workbook.xml.rels": lambda x: x.replace("</Relationships>", rel + "</Relationships>"),
         "[Content_Types].xml": lambda x: x.replace("</Types>", override + "</Types>"),
     })

@@ -4,10 +4,11 @@ One LOCKED_CELL_CHANGED per changed cell, with the issued and the found value (a
 for text, the first differing character by code point). A formula typed into a
 locked cell is a change too, and so is anything filled outside the form's cells
 (every such cell is locked: rows appended below a table, notes beside it); those are
-listed up to MAX_OUTSIDE per sheet, the last finding saying how many more there are. The definition the workbook carries in `_meta` is
-compared by meaning (decoded), not by its base64 text, and reported with the
-definition fields that differ. A sheet that is gone is reported by the sheet check,
-not cell by cell; a renamed sheet is compared under its new name.
+listed up to MAX_OUTSIDE per sheet, the last finding saying how many more there are.
+The definition the workbook carries in `_meta` is compared by meaning (decoded), not
+by its base64 text, and reported with the definition fields that differ. A sheet that
+is gone is reported by the sheet check, not cell by cell; a renamed sheet is compared
+under its new name.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from __future__ import annotations
 from typing import Any
 
 from perfeval_xl.findings import Finding, finding
+from perfeval_xl.intake.cellref import cell_name, parse_ref
 from perfeval_xl.intake.checks.context import CheckContext
 from perfeval_xl.intake.reader import SheetRead
-from perfeval_xl.intake.cellref import cell_name, parse_ref
 from perfeval_xl.integrity.checks.issued import issued_for
 from perfeval_xl.integrity.checks.sheetmap import pair_sheets
 from perfeval_xl.integrity.checks.values import difference, same, shown
@@ -105,9 +106,11 @@ def _changed_definition(ctx: CheckContext, sheet_name: str, sheet: SheetRead, ch
         found = None
     if found == issued:
         return []
-    fields = "不可解码" if found is None else "、".join(definition_changes(issued, found)) or "（格式）"
-    fields_en = "undecodable" if found is None else ", ".join(definition_changes(issued, found)) or "(encoding)"
-    changed = [(c, v) for c, v in zip(chunks, values) if not same(c.value, v)] or [(chunks[0], values[0])]
+    paths = [] if found is None else definition_changes(issued, found)
+    fields = "不可解码" if found is None else "、".join(paths) or "（格式）"
+    fields_en = "undecodable" if found is None else ", ".join(paths) or "(encoding)"
+    changed = [(c, v) for c, v in zip(chunks, values, strict=True) if not same(c.value, v)]
+    changed = changed or [(chunks[0], values[0])]
     return [finding("LOCKED_CELL_CHANGED", ctx.at(sheet_name, c.ref), sheet=sheet_name, cell=c.ref,
                     expected=shown(c.value), found=shown(v),
                     detail=f"这是工作簿内嵌的下发定义，改动的字段：{fields}。",
@@ -129,7 +132,7 @@ def _diff(a: Any, b: Any, path: str, out: list[str]) -> None:
         for key in list(a) + [k for k in b if k not in a]:
             _diff(a.get(key), b.get(key), f"{path}.{key}" if path else str(key), out)
     elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        for index, (x, y) in enumerate(zip(a, b)):
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
             _diff(x, y, f"{path}[{index}]", out)
     else:
         out.append(path or "(root)")

@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from perfeval_xl.findings import Finding, finding
 from perfeval_xl.intake.cellref import parse_ref
 from perfeval_xl.intake.checks.context import CheckContext
-from perfeval_xl.intake.reader import SheetRead
 from perfeval_xl.intake.xmlparts import FormulaCell
 from perfeval_xl.integrity.checks.issued import issued_for
 from perfeval_xl.integrity.checks.sheetmap import pair_sheets

@@ -93,8 +93,9 @@ def difference(expected: object, found: object) -> tuple[str, str]:
         return f"类型不同：下发时为{kind_a}，现为{kind_b}。", f"Type differs: issued {kind_a_en}, now {kind_b_en}."
     if not (isinstance(a, str) and isinstance(b, str)):
         return "", ""
-    index = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-    zh = f"第 {index + 1} 个字符不同：下发时为 {_char(a, index, '（文本结束）')}，现为 {_char(b, index, '（文本结束）')}。"
+    index = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    end = "（文本结束）"
+    zh = f"第 {index + 1} 个字符不同：下发时为 {_char(a, index, end)}，现为 {_char(b, index, end)}。"
     en = (f"Character {index + 1} differs: issued {_char(a, index, '(end of text)')}, "
           f"now {_char(b, index, '(end of text)')}.")
     if unicodedata.normalize("NFKC", a) == unicodedata.normalize("NFKC", b):
