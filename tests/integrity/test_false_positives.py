@@ -5,7 +5,7 @@ Every variant is checked as `perfeval check` does (public key, batch, year) and 
 
 | variant | tool | warnings allowed |
 |---|---|---|
-| untouched | — | none |
+| untouched (all 27 sample projects, every framework) | — | none |
 | inputs_filled_openpyxl | openpyxl | RESAVED_ELSEWHERE |
 | inputs_filled_xml | XML | none |
 | column_widths | openpyxl, XML | RESAVED_ELSEWHERE (openpyxl) |
@@ -35,12 +35,13 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 
 from perfeval_xl.findings import Finding, Severity
+from perfeval_xl.integrity.keys import generate_keypair
 from perfeval_xl.layout.context import FEEDBACK_MARKER, FEEDBACK_MARKER_CELL, FEEDBACK_SHEET
 from perfeval_xl.libreoffice import recalculate
 from perfeval_xl.writer.xlsx import legacy_password_hash
 from tests.integrity import xmledit
 from tests.integrity.conftest import Batches
-from tests.integrity.forms import findings
+from tests.integrity.forms import BATCH_ID, findings, issue, sample_manifest
 from tests.integrity.tampering import SCORING, by_openpyxl, by_xml
 from tests.integrity.unit_inputs import fill_openpyxl, fill_xml
 
@@ -67,6 +68,16 @@ def test_untouched_form_has_no_finding(batches: Batches) -> None:
     path = batches.signed.paths["S002"]
     assert findings(path, keys=batches.signed.keys) == []
     assert findings(path, keys=batches.signed.keys, register=batches.signed.entries["S002"]) == []
+
+
+def test_every_sample_project_checks_clean(tmp_path: Path) -> None:
+    """All frameworks and project shapes of the sample batch, as issued: no finding at all, both ways."""
+    loaded = sample_manifest()
+    assert loaded.manifest is not None
+    issued = issue(tmp_path, tuple(p.id for p in loaded.manifest.projects), generate_keypair(BATCH_ID))
+    for project_id, path in issued.paths.items():
+        assert findings(path, keys=issued.keys) == [], project_id
+        assert findings(path, keys=issued.keys, register=issued.entries[project_id]) == [], project_id
 
 
 def test_inputs_filled_with_openpyxl(batches: Batches, out: Path) -> None:
