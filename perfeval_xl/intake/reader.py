@@ -28,20 +28,27 @@ from perfeval_xl.engine.numbers import to_decimal
 from perfeval_xl.findings import Finding, Location, finding
 from perfeval_xl.intake.gate import gate_open
 from perfeval_xl.intake.models import GateLimits, GateResult
+from perfeval_xl.intake.opc import CONTENT_TYPES_PART, VBA_CONTENT_TYPE, parse_content_types
 from perfeval_xl.intake.xmlparts import (
+    SMALL_PART_CAP,
     FormulaCell,
     WorkbookXml,
+    read_application,
     read_custom_properties,
     read_workbook,
+    read_xml_part,
     scan_sheet,
 )
 from perfeval_xl.intake.xmlsafe import XmlError
 from perfeval_xl.intake.zipread import PartError, SafeZip
+from perfeval_xl.integrity.vba import vba_project_hash
 from perfeval_xl.layout.contract import META_SHEET
 
 CellValue = Decimal | str | bool | dt.date | dt.datetime | None
 Rect = tuple[int, int, int, int]
 _CALAMINE_ERRORS = (CalamineError, ValueError, OSError)
+
+VBA_PART_CAP = 64 * 1024 * 1024  # the gate's total-size limit bounds it further
 
 
 @dataclass
@@ -66,6 +73,8 @@ class WorkbookRead:
     sheets: list[SheetRead] = field(default_factory=list)
     workbook: WorkbookXml | None = None
     properties: dict[str, str] = field(default_factory=dict)
+    application: str = ""  # docProps/app.xml: the software that last saved the file
+    vba_hash: str | None = None  # integrity.vba.vba_project_hash of the VBA parts; None without VBA
     meta: dict[str, str] = field(default_factory=dict)  # _meta column A → column B
     findings: list[Finding] = field(default_factory=list)
 
@@ -122,6 +131,9 @@ class ReturnReader:
         try:
             read.workbook = read_workbook(self._archive)
             read.properties = {p.name: p.value for p in read_custom_properties(self._archive)}
+            read.application = read_application(self._archive)
+            if read.gate.has_vba:
+                read.vba_hash = _vba_hash(self._archive)
         except (PartError, XmlError) as exc:
             read.findings.append(finding(exc.code, self._where(), detail=str(exc)[:200]))
             return False
@@ -194,3 +206,11 @@ class ReturnReader:
     def _unreadable(self, exc: Exception) -> Finding:
         return finding("FORM_UNREADABLE", self._where(), detail=f"{type(exc).__name__}: {exc}"[:200])
 
+
+
+def _vba_hash(archive: SafeZip) -> str:
+    """Hash of the VBA project parts (by name or content type, as the gate finds them), in name order."""
+    types = parse_content_types(read_xml_part(archive, CONTENT_TYPES_PART, SMALL_PART_CAP))
+    parts = sorted(n for n in archive.names()
+                   if n.lower().endswith("vbaproject.bin") or types.of(n) == VBA_CONTENT_TYPE)
+    return vba_project_hash(archive.read(name, VBA_PART_CAP) for name in parts)

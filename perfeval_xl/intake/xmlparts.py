@@ -197,6 +197,19 @@ def read_custom_properties(archive: Archive, cap: int = SMALL_PART_CAP) -> list[
     return props
 
 
+def read_application(archive: Archive, cap: int = SMALL_PART_CAP) -> str:
+    """"Application AppVersion" from docProps/app.xml (the software that last saved it); "" when absent."""
+    part = "docProps/app.xml"
+    if resolve_name(archive, PACKAGE_RELS_PART) is not None:
+        for rel in read_relationships(archive, "", cap):
+            if rel.kind == "extended-properties" and rel.part:
+                part = rel.part
+    if resolve_name(archive, part) is None:
+        return ""
+    found = {local_name(el.tag): (el.text or "").strip() for el in read_xml_part(archive, part, cap)}
+    return " ".join(v for v in (found.get("Application", ""), found.get("AppVersion", "")) if v)
+
+
 def scan_sheet(archive: Archive, part: str, allowed: Sequence[Rect] = (), limit: int = 100,
                cap: int = SHEET_PART_CAP, stop_at_limit: bool = False,
                collect_formulas: bool = False) -> SheetScan:

@@ -41,7 +41,7 @@ def encode(definition: IssuedDefinition) -> list[str]:
 
 
 def decode(chunks: list[str]) -> IssuedDefinition:
-    """Raises ValueError when the chunks do not decode to a definition."""
+    """Raises ValueError when the chunks do not decode to a definition (or would inflate beyond MAX_DECODED)."""
     try:
         inflater = zlib.decompressobj()
         raw = inflater.decompress(base64.b64decode("".join(chunks), validate=True), MAX_DECODED)
