@@ -25,6 +25,8 @@ def check(
     lang: Annotated[Lang, typer.Option("--lang", help="输出语言：zh（默认）或 en")] = Lang.zh,
     public_key: Annotated[Optional[Path], typer.Option(
         "--public-key", help="本批次的公钥文件（.pub），或存放公钥的文件夹，用于核验签名")] = None,
+    batch: Annotated[Optional[str], typer.Option("--batch", help="应属的批次编号（不符即退回）")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="应属的评价年度（不符即退回）")] = None,
 ) -> None:
     """检查回收的工作簿，逐个文件列出问题（工作表、单元格和修改办法）。
 
@@ -32,7 +34,8 @@ def check(
 
     示例：perfeval check 回收/*.xlsx --public-key keys/2024.pub
     """
-    options = CheckOptions(public_keys=_public_keys(public_key) if public_key else {})
+    options = CheckOptions(public_keys=_public_keys(public_key) if public_key else {},
+                           expected_batch=batch, expected_year=year)
     reports = _run(files, options, show_progress=not as_json)
     if as_json:
         typer.echo(check_document(reports, lang).model_dump_json(indent=2))

@@ -4,7 +4,7 @@ Findings on a returned workbook (`integrity.verify.INTEGRITY_CHECKS`), one class
 (docs/integrity.md explains them to bureau staff):
 
 - signature: SIGNATURE_MISSING / _MALFORMED / _INVALID, SIGNATURE_UNKNOWN_KEY (reject);
-  SIGNATURE_NOT_REQUIRED (info: the batch was issued unsigned);
+  SIGNATURE_NOT_REQUIRED (info: the batch was issued unsigned); SIGNATURE_NOT_VERIFIED (warning: no key given);
 - locked content: LOCKED_CELL_CHANGED, one per changed cell (reject);
 - formulas: FORMULA_REPLACED (a value where a formula was), FORMULA_CHANGED (reject);
 - sheets: SHEET_RENAMED, SHEET_ADDED, SHEET_REMOVED (reject);
@@ -42,6 +42,10 @@ ENTRIES = entries("integrity", [
      "签名校验未通过：表格下发后，锁定内容或签名被修改过。",
      "The signature does not match: the locked content or the signature changed after issue.",
      _AS_ISSUED_ZH, _AS_ISSUED_EN),
+    ("SIGNATURE_NOT_VERIFIED", S.WARNING,
+     "工作簿带有签名（密钥 {key_id}），但未提供公钥，签名未核验。",
+     "The workbook is signed (key {key_id}) but no public key was given, so the signature was not verified.",
+     "请用 --public-key 指定本批次公钥后重新检查。", "Check again with the batch's public key (--public-key)."),
     ("SIGNATURE_NOT_REQUIRED", S.INFO,
      "该批次下发时未签名，未核验签名；锁定内容已与下发时的定义逐格比对。",
      "The batch was issued unsigned, so no signature was verified; the locked content was compared "

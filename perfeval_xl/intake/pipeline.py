@@ -8,9 +8,9 @@
     check_files(paths, options, progress) -> [FileReport]   in input order, each file in a
         supervised worker; a worker that dies or times out gives that file a reject report
 
-The run order of the checks is runners.py; the integrity checks (signature, locked
-content, formulas) come from the caller as `integrity_checks` and run after the
-structure checks. Nothing here raises for a bad file: every problem is a finding.
+The run order of the checks is runners.py, with the integrity checks (signature, locked
+content, formulas: integrity/verify.py) after the structure checks. Nothing here raises
+for a bad file: every problem is a finding.
 """
 
 from __future__ import annotations
@@ -27,12 +27,14 @@ from pydantic import BaseModel, ConfigDict
 from perfeval_xl.engine.evaluate import evaluate
 from perfeval_xl.findings import Finding, Location, Severity, finding
 from perfeval_xl.intake.bind import allowed_ranges, bind, definition_from_meta, issued_layout_for
-from perfeval_xl.intake.checks.context import Check, CheckContext, run_checks
+from perfeval_xl.intake.checks.context import CheckContext, run_checks
 from perfeval_xl.intake.checks.runners import IDENTITY_CHECKS, RECOMPUTE_CHECKS, STRUCTURE_CHECKS, VALUE_CHECKS
 from perfeval_xl.intake.isolation import IsolationLimits, Outcome, ProgressCallback, run_isolated
 from perfeval_xl.intake.models import GateLimits
 from perfeval_xl.intake.reader import ReturnReader, WorkbookRead
 from perfeval_xl.intake.report import FileReport, without_findings
+from perfeval_xl.integrity.register import RegisterEntry
+from perfeval_xl.integrity.verify import INTEGRITY_CHECKS
 from perfeval_xl.layout.contract import ACCEPTED_VERSIONS, WorkbookLayout
 
 _FACT_CHARS = 200  # of a _meta fact kept in the report (a hostile file may put megabytes there)
@@ -45,15 +47,17 @@ class CheckOptions(BaseModel):
 
     public_keys: dict[str, bytes] = {}  # key id → raw Ed25519 public key, for the integrity checks
     gate: GateLimits = GateLimits()
+    expected_batch: str | None = None  # the batch being checked or collected, when known
+    expected_year: int | None = None
+    issued: dict[str, list[RegisterEntry]] = {}  # project id → issued versions from the register (collect)
 
 
-def check_file(path: str | os.PathLike[str], options: CheckOptions | None = None,
-               integrity_checks: Sequence[Check] = ()) -> FileReport:
+def check_file(path: str | os.PathLike[str], options: CheckOptions | None = None) -> FileReport:
     """Check one returned file; never raises for bad data (MemoryError is left to the isolation layer)."""
     path = os.fspath(path)
     digest, size = file_facts(path)
     try:
-        return _check(path, digest, options or CheckOptions(), integrity_checks)
+        return _check(path, digest, options or CheckOptions())
     except MemoryError:
         raise
     except Exception as exc:  # a bug in the pipeline must not lose the file's report
@@ -63,10 +67,10 @@ def check_file(path: str | os.PathLike[str], options: CheckOptions | None = None
 
 
 def check_files(paths: Sequence[str | os.PathLike[str]], options: CheckOptions | None = None,
-                progress: ProgressCallback | None = None, integrity_checks: Sequence[Check] = (),
+                progress: ProgressCallback | None = None,
                 isolation: IsolationLimits | None = None) -> list[FileReport]:
     """One report per path, in input order; each file is checked in a supervised worker."""
-    func = partial(check_file, options=options or CheckOptions(), integrity_checks=tuple(integrity_checks))
+    func = partial(check_file, options=options or CheckOptions())
     return [o.value if o.ok else _worker_failed(o) for o in run_isolated(func, paths, isolation, progress)]
 
 
@@ -82,14 +86,16 @@ def file_facts(path: str) -> tuple[str, int]:
         return "", 0
 
 
-def _check(path: str, digest: str, options: CheckOptions, integrity_checks: Sequence[Check]) -> FileReport:
+def _check(path: str, digest: str, options: CheckOptions) -> FileReport:
     with ReturnReader(path, options.gate) as reader:
         read = reader.read
         findings: list[Finding] = list(read.gate.findings)
         if not reader.read_meta():
             return _report(read, digest, findings + read.findings)
         ctx = CheckContext(read=read, public_keys={k: Ed25519PublicKey.from_public_bytes(v)
-                                                   for k, v in options.public_keys.items()})
+                                                   for k, v in options.public_keys.items()},
+                           expected_batch=options.expected_batch, expected_year=options.expected_year,
+                           register=_registered(options, read.meta))
         layout = _rebuild_layout(ctx)
         findings += run_checks(ctx, IDENTITY_CHECKS)
         if layout is None or _rejected(findings):
@@ -100,13 +106,21 @@ def _check(path: str, digest: str, options: CheckOptions, integrity_checks: Sequ
     ctx.bound = bind(read, layout, ctx.definition)
     findings += run_checks(ctx, STRUCTURE_CHECKS)
     misplaced = _rejected(findings)
-    findings += run_checks(ctx, integrity_checks)
+    findings += run_checks(ctx, INTEGRITY_CHECKS)
     if not misplaced:
         findings += _recompute(ctx)
         if ctx.result is not None:
             findings += run_checks(ctx, VALUE_CHECKS)
             findings += run_checks(ctx, RECOMPUTE_CHECKS)
     return _report(read, digest, findings, ctx)
+
+
+def _registered(options: CheckOptions, meta: dict[str, str]) -> RegisterEntry | None:
+    """The register's entry for the version _meta names (None when not collecting or not issued)."""
+    for entry in options.issued.get(meta.get("project_id", ""), []):
+        if str(entry.issued_version) == meta.get("issued_version"):
+            return entry
+    return None
 
 
 def _rebuild_layout(ctx: CheckContext) -> WorkbookLayout | None:

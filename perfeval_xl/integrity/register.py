@@ -33,6 +33,7 @@ class RegisterEntry(BaseModel):
     file_format: str  # xlsx | xlsm
     payload_hash: str
     key_id: str | None
+    public_key: str | None = None  # base64 of the raw Ed25519 public key: collect verifies without --public-key
     form_version: str
     sheets: tuple[str, ...]
     formulas: dict[str, str]  # 'sheet!A1' → normalised formula

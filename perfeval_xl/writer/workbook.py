@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 from pathlib import Path
+
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from perfeval_xl.engine.evaluate import evaluate
 from perfeval_xl.engine.profile import ScoringProfile
@@ -19,6 +22,10 @@ from perfeval_xl.model import Batch, Project, ProjectInputs
 from perfeval_xl.model.framework import Framework
 from perfeval_xl.writer.xlsx import write_workbook
 from perfeval_xl.writer.xlwings_template import vba_project as template_vba_project
+
+
+def public_key_text(keypair: KeyPair) -> str:
+    return base64.b64encode(keypair.public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)).decode("ascii")
 
 
 class IssueError(ValueError):
@@ -99,6 +106,7 @@ def write_project(
         file_format=path.suffix.lstrip("."),
         payload_hash=digest,
         key_id=keypair.key_id if keypair else None,
+        public_key=public_key_text(keypair) if keypair else None,
         form_version=layout.version,
         sheets=tuple(s.name for s in layout.sheets),
         formulas=formula_texts(layout),

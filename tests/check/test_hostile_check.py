@@ -115,5 +115,5 @@ def test_hostile_issued_forms(sample: Sample, tmp_path: Path, name: str, build, 
     form = sample.write(tmp_path / "form.xlsx", FORM)
     path = tmp_path / f"{name}.bin"
     path.write_bytes(build(form))
-    [report] = check_files([path], isolation=LIMITS)
+    [report] = check_files([path], sample.options, isolation=LIMITS)
     assert {f.code for f in report.findings if f.severity in SERIOUS} == codes, report.findings

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-from perfeval_xl.intake.reader import read_returned
+from tests.integrity.forms import read_returned
 from perfeval_xl.layout.definition import IssuedDefinition, decode, encode
 from tests.integrity import xmledit
 

@@ -13,7 +13,6 @@ expect | allow (openpyxl saves add RESAVED_ELSEWHERE); the worst severity is `se
 | indicator_name | signed | LOCKED_CELL_CHANGED, SIGNATURE_INVALID | reject |
 | homoglyph_cyrillic_o | signed | LOCKED_CELL_CHANGED, SIGNATURE_INVALID | reject |
 | fullwidth_digits | signed | LOCKED_CELL_CHANGED, SIGNATURE_INVALID | reject |
-| row_appended_below_form | signed | LOCKED_CELL_CHANGED (signature still valid) | reject |
 | formula_to_value | signed | FORMULA_REPLACED | reject |
 | formula_altered | signed | FORMULA_CHANGED | reject |
 | formula_in_locked_cell | signed | LOCKED_CELL_CHANGED, SIGNATURE_INVALID | reject |
@@ -142,16 +141,6 @@ def _downgrade_xml(src: Path, dst: Path, b: Batches) -> Path:
                       xmledit.set_property(x, "perfeval_signature", None), "perfeval_key_id", "")})
 
 
-def _appended_openpyxl(wb: Workbook, src: Path, b: Batches) -> None:
-    wb[SCORING]["C40"] = "新增指标"
-    wb[SCORING]["F40"] = 10
-
-
-def _appended_xml(xml: str) -> str:
-    row = '<row r="40"><c r="C40" t="inlineStr"><is><t>新增指标</t></is></c><c r="F40"><v>10</v></c></row>'
-    return xml.replace("</sheetData>", row + "</sheetData>", 1)
-
-
 def _rows_inserted_openpyxl(wb: Workbook, src: Path, b: Batches) -> None:
     wb[SCORING].insert_rows(8)
 
@@ -224,8 +213,6 @@ SCENARIOS = [
              frozenset({LOCKED, SIG_INVALID})),
     Scenario("fullwidth_digits", _cell(SCORING, "D8", "≥９８%"), _xml_cell(SCORING, "D8", "≥９８%"),
              frozenset({LOCKED, SIG_INVALID})),
-    Scenario("row_appended_below_form", _appended_openpyxl,
-             lambda src, dst, b: by_xml(src, dst, {SCORING: _appended_xml}), frozenset({LOCKED})),
     Scenario("formula_to_value", _cell(SCORING, "H7", 15),
              lambda src, dst, b: by_xml(src, dst, {SCORING: lambda x: xmledit.drop_formula(x, "H7")}),
              frozenset({"FORMULA_REPLACED"})),

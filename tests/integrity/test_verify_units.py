@@ -10,7 +10,8 @@ import pytest
 
 from perfeval_xl.findings import Severity
 from perfeval_xl.intake.models import GateResult
-from perfeval_xl.intake.reader import SheetRead, WorkbookRead, read_returned
+from perfeval_xl.intake.reader import SheetRead, WorkbookRead
+from tests.integrity.forms import read_returned
 from perfeval_xl.intake.xmlparts import WorkbookXml
 from perfeval_xl.integrity.checks.sheetmap import pair_sheets
 from perfeval_xl.integrity.checks.signals import saved_elsewhere
@@ -66,12 +67,12 @@ def test_shift_formula(formula: str, rows: int, cols: int, expected: str) -> Non
 
 def test_a_shared_formula_altered_at_its_master_is_found(batches: Batches, out: Path) -> None:
     def shared(xml: str) -> str:
-        xml = xml.replace("<f>H6</f>", '<f t="shared" ref="J6:J10" si="0">H6+1</f>', 1)
+        xml = xml.replace("<f>H6</f>", '<f t="shared" ref="K6:K10" si="0">H6+1</f>', 1)
         for row in (7, 8, 9, 10):
             xml = xml.replace(f"<f>H{row}</f>", '<f t="shared" si="0"/>', 1)
         return xml
     found = findings(by_xml(batches.signed.paths["S002"], out, {SCORING: shared}), keys=batches.signed.keys)
-    assert {(f.code, f.location.cell) for f in found} == {("FORMULA_CHANGED", f"J{r}") for r in range(6, 11)}
+    assert {(f.code, f.location.cell) for f in found} == {("FORMULA_CHANGED", f"K{r}") for r in range(6, 11)}
     assert {f.params["found"] for f in found} == {f"H{r}+1" for r in range(6, 11)}
 
 
@@ -126,12 +127,19 @@ def test_unsigned_batch_gets_an_info_note_and_no_signature_demand(batches: Batch
     assert [f.code for f in findings(path, keys=batches.signed.keys)] == ["SIGNATURE_MISSING"]
 
 
-def test_signed_file_without_keys_is_an_unknown_key(batches: Batches) -> None:
-    assert [f.code for f in findings(batches.signed.paths["S002"])] == ["SIGNATURE_UNKNOWN_KEY"]
+def test_signed_file_checked_without_keys_is_not_verified(batches: Batches) -> None:
+    assert [f.code for f in findings(batches.signed.paths["S002"])] == ["SIGNATURE_NOT_VERIFIED"]
+
+
+def test_collecting_verifies_with_the_key_kept_in_the_register(batches: Batches) -> None:
+    entry = batches.signed.entries["S002"]
+    assert entry.public_key
+    assert findings(batches.signed.paths["S002"], keys=batches.foreign.keys, register=entry) == []
 
 
 def test_collecting_with_the_register_key_missing_from_the_keys(batches: Batches) -> None:
-    found = findings(batches.signed.paths["S002"], keys=batches.foreign.keys, register=batches.signed.entries["S002"])
+    entry = batches.signed.entries["S002"].model_copy(update={"public_key": None})
+    found = findings(batches.signed.paths["S002"], keys=batches.foreign.keys, register=entry)
     assert [f.code for f in found] == ["SIGNATURE_UNKNOWN_KEY"]
 
 
@@ -166,7 +174,7 @@ def test_vba_changed_in_a_workbook_issued_as_xlsm_is_a_warning(batches: Batches,
 # --- the issued definition ------------------------------------------------------------
 
 def test_definition_bomb_does_not_inflate() -> None:
-    with pytest.raises(ValueError, match="inflates"):
+    with pytest.raises(ValueError, match="expands beyond"):
         decode([definition_bomb()])
 
 

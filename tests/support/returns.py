@@ -7,12 +7,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
 from perfeval_xl.api import load_batch
 from perfeval_xl.demo import samples_dir
 from perfeval_xl.engine.evaluate import evaluate
+from perfeval_xl.intake.pipeline import CheckOptions
 from perfeval_xl.integrity.keys import KeyPair, generate_keypair
 from perfeval_xl.layout.contract import WorkbookLayout
 from perfeval_xl.manifest import read_manifest
@@ -36,6 +38,12 @@ class Sample:
         loaded = read_manifest(folder / "manifest.yaml")
         batch = load_batch(folder / "manifest.yaml", folder / "inputs.yaml")
         return cls(loaded, batch.inputs, generate_keypair(loaded.manifest.batch.batch_id))
+
+    @property
+    def options(self) -> CheckOptions:
+        """Check options holding the sample batch's public key, as the bureau would pass it."""
+        raw = self.keypair.public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+        return CheckOptions(public_keys={self.keypair.key_id: raw})
 
     def project(self, project_id: str) -> Project:
         found = self.loaded.manifest.project(project_id)

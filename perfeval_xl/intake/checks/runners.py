@@ -2,7 +2,7 @@
 
 IDENTITY_CHECKS   on `_meta` alone: is it our form, of an accepted version, with its definition
 STRUCTURE_CHECKS  on the workbook bound to its rebuilt layout: sheets, names, labels in place
-(integrity checks: passed to the pipeline by its caller, run after the structure checks)
+(integrity checks: integrity/verify.py INTEGRITY_CHECKS, run after the structure checks)
 VALUE_CHECKS      on the inputs and the engine's recomputation
 RECOMPUTE_CHECKS  cached results against the recomputation
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from perfeval_xl.findings import Finding, finding
+from perfeval_xl.intake.bind import allowed_ranges
 from perfeval_xl.intake.cellref import cell_name, parse_ref
 from perfeval_xl.intake.checks.context import CheckContext
 from perfeval_xl.intake.reader import SheetRead
@@ -38,6 +39,7 @@ def check_locked_content(ctx: CheckContext) -> list[Finding]:
         return []
     pairing = pair_sheets(issued.sheets, ctx.read)
     out: list[Finding] = []
+    areas = allowed_ranges(issued.layout)
     for spec in issued.layout.sheets:
         sheet = pairing.by_expected.get(spec.name)
         if sheet is None:
@@ -54,17 +56,21 @@ def check_locked_content(ctx: CheckContext) -> list[Finding]:
                 out.append(changed)
         if chunks:
             out.extend(_changed_definition(ctx, spec.name, sheet, chunks, issued.definition))
-        out.extend(_filled_outside(ctx, spec, sheet))
+        out.extend(_filled_outside(ctx, spec, sheet, areas[spec.name][0]))
     return out
 
 
-def _filled_outside(ctx: CheckContext, spec: SheetSpec, sheet: SheetRead) -> list[Finding]:
-    """Cells holding a value or formula where the issued form has no cell (the signature row of _meta excepted)."""
+def _filled_outside(ctx: CheckContext, spec: SheetSpec, sheet: SheetRead,
+                    area: tuple[int, int, int, int]) -> list[Finding]:
+    """Cells holding a value or formula inside the form's area where the issued form has no cell
+    (the signature row of _meta excepted). Beyond the form's area, filled cells are the intake's
+    OUTSIDE_FORM_FILLED warning: notes typed beside a form change nothing that was issued."""
+    top, left, bottom, right = area
     known = {(c.row, c.col) for c in spec.cells}
     if spec.name == META_SHEET:
         known |= {(r, c) for (r, c0), v in sheet.values.items() if c0 == 1 and v == SIGNATURE_KEY for c in (1, 2)}
     filled = set(sheet.values) | {p for p in map(parse_ref, sheet.formulas) if p is not None}
-    extra = sorted(filled - known)
+    extra = sorted(p for p in filled - known if top <= p[0] <= bottom and left <= p[1] <= right)
     out = []
     for row, col in extra[:MAX_OUTSIDE]:
         ref = cell_name(row, col)
