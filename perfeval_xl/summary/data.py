@@ -36,6 +36,7 @@ history — every submission, current or not
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -142,12 +143,13 @@ def summary_data_from_results(
     reasons = {(pid, iid): i.reason for pid, inp in (inputs or {}).items() for iid, i in inp.indicators.items()}
     indicators = [dict(row, reason=reasons.get((row["project_id"], row["indicator_id"])))
                   for row in frames.indicators.to_dict("records")]
+    rejected = Counter(s.project_id for s in history if (s.status or status_of(s.findings)) == REJECTED)
     projects, findings, missing = [], [], []
     for project in manifest.projects:
         result = results.get(project.id)
         if result is None:
             missing.append({"project_id": project.id, "project_name": project.name, "unit": project.unit,
-                            "department": project.department, "rejected": 0})
+                            "department": project.department, "rejected": rejected[project.id]})
             continue
         sub = current.get(project.id, Submission(project.id))
         own = [*sub.findings, *result.findings]
@@ -162,19 +164,30 @@ def summary_data_from_results(
             "status": sub.status or status_of(own), "version": sub.version, "received_at": sub.received_at,
             "file": sub.file,
         })
-    if history:
-        history_rows = [{"file": s.file, "sha256": s.sha256, "project_id": s.project_id, "version": s.version,
-                         "received_at": s.received_at, "status": s.status or status_of(s.findings),
-                         "superseded": s.superseded} for s in history]
-    else:
-        history_rows = [{"file": p["file"], "sha256": current.get(p["project_id"], Submission("")).sha256,
-                         "project_id": p["project_id"], "version": p["version"], "received_at": p["received_at"],
-                         "status": p["status"], "superseded": False} for p in projects]
+    status = {p["project_id"]: p["status"] for p in projects}
+    history_rows = _history_rows(list(history) or [current.get(pid, Submission(pid)) for pid in status],
+                                 current, status)
     meta = SummaryMeta(manifest.batch.year, manifest.batch.batch_id, manifest.batch.bureau,
                        tuple(grades) if grades else SummaryMeta.grades)
     return SummaryData(meta, frame(projects, PROJECT_COLUMNS), frame(indicators, INDICATOR_COLUMNS),
                        frame(findings, FINDING_COLUMNS), frame(missing, MISSING_COLUMNS),
                        frame(history_rows, HISTORY_COLUMNS))
+
+
+def _history_rows(submissions: Sequence[Submission], current: Mapping[str, Submission],
+                  status: Mapping[str, str]) -> list[dict[str, object]]:
+    """A current submission without a status of its own shows its project's; others their worst finding."""
+
+    def status_in_history(s: Submission) -> str:
+        if s.status:
+            return s.status
+        if s.project_id in status and current.get(s.project_id, Submission(s.project_id)) == s:
+            return status[s.project_id]
+        return status_of(s.findings)
+
+    return [{"file": s.file, "sha256": s.sha256, "project_id": s.project_id, "version": s.version,
+             "received_at": s.received_at, "status": status_in_history(s), "superseded": s.superseded}
+            for s in submissions]
 
 
 def _finding_row(f: Finding, file: str, project_id: str, layout: WorkbookLayout | None) -> dict[str, object]:

@@ -16,7 +16,7 @@ import io
 import json
 import os
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from pathlib import Path
 from types import ModuleType
 
@@ -74,6 +74,7 @@ def parquet_bytes(table: Table) -> bytes:
 
 
 MAX_PRECISION = 38  # decimal128
+_WIDE = Context(prec=MAX_PRECISION)
 
 
 def _array(pa: ModuleType, values: Sequence[Value], kind: Kind) -> object:
@@ -87,7 +88,7 @@ def _array(pa: ModuleType, values: Sequence[Value], kind: Kind) -> object:
     if whole + scale > MAX_PRECISION:  # only quotients carry that many digits: keep the leading ones
         scale = MAX_PRECISION - whole
         unit = Decimal(1).scaleb(-scale)
-        values = [v.quantize(unit, rounding=ROUND_HALF_UP) if isinstance(v, Decimal) else v for v in values]
+        values = [v.quantize(unit, ROUND_HALF_UP, _WIDE) if isinstance(v, Decimal) else v for v in values]
     return pa.array(values, type=pa.decimal128(whole + scale, scale))
 
 
