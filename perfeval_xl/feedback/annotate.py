@@ -106,15 +106,19 @@ def _clear_previous(workbook: Workbook, layout: WorkbookLayout | None) -> None:
         if is_feedback_sheet(sheet.title, sheet["A1"].value, properties):
             workbook.remove(sheet)
     styles = {(s.name, c.ref): c.style for s in layout.sheets for c in s.cells} if layout else {}
-    for ws in workbook.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.comment is not None and cell.comment.author == COMMENT_AUTHOR:
-                    cell.comment = None
-                    style = styles.get((ws.title, cell.coordinate))
-                    if style is not None:
-                        color = STYLES[style].get("bg_color")
-                        cell.fill = PatternFill("solid", fgColor="FF" + str(color).lstrip("#")) if color else PatternFill()
+    ours = [(ws.title, cell) for ws in workbook.worksheets for row in ws.iter_rows() for cell in row
+            if cell.comment is not None and cell.comment.author == COMMENT_AUTHOR]
+    for sheet, cell in ours:
+        cell.comment = None
+        style = styles.get((sheet, cell.coordinate))
+        if style is not None:
+            cell.fill = _issued_fill(style)
+
+
+def _issued_fill(style: str) -> PatternFill:
+    """The fill the generator gave a cell of this style (writer.styles)."""
+    color = STYLES[style].get("bg_color")
+    return PatternFill("solid", fgColor="FF" + str(color).lstrip("#")) if color else PatternFill()
 
 
 def _target(ws: Worksheet, ref: str) -> str:

@@ -80,7 +80,7 @@ class _Letter:
         ws.set_column(0, 0, _WIDTH)
         ws.set_paper(A4)
         ws.set_portrait()
-        ws.fit_to_pages(1, 0)
+        ws.fit_to_pages(1, 1)
         ws.set_margins(left=0.9, right=0.9, top=1.0, bottom=1.0)
         ws.hide_gridlines(2)
 
@@ -104,8 +104,7 @@ class _Letter:
                   "未通过财政局的接收检查，未纳入汇总，现予退回。存在的问题如下：", gap=6)
         rejects = [f for f in findings if f.severity is Severity.REJECT]
         for i, f in enumerate(rejects[:LISTED], start=1):
-            where = f"（{f.location.sheet}{' ' + f.location.cell if f.location.cell else ''}）" if f.location.sheet else ""
-            self.line(f"　　{i}. {f.message('zh')}{where}")
+            self.line(f"　　{i}. {f.message('zh')}{_where(f)}")
         unlisted = max(len(rejects) - LISTED, 0) + sum(f.severity is not Severity.REJECT for f in findings)
         if unlisted:
             self.line(f"　　另有 {unlisted} 项问题未列出，重新报送后一并反馈。")
@@ -119,3 +118,10 @@ class _Letter:
             self.line(f"　　联系人及电话：{info.contact}", gap=6)
         self.line(f"{info.bureau or '________________'}（盖章）", "right", gap=40)
         self.line("　　　　年　　月　　日", "right")
+
+
+def _where(f: Finding) -> str:
+    """"（绩效自评 D7）" after a problem that has a place on the form."""
+    if not f.location.sheet:
+        return ""
+    return f"（{f.location.sheet} {f.location.cell}）" if f.location.cell else f"（{f.location.sheet}）"

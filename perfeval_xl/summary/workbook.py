@@ -23,7 +23,7 @@ from perfeval_xl.atomic import write_bytes_atomic
 from perfeval_xl.summary.charts import add_charts
 from perfeval_xl.summary.data import SummaryData
 from perfeval_xl.summary.parts import EXCEL_MAX_ROWS, SheetPart, split
-from perfeval_xl.summary.tables import Kind, Table, Value, summary_tables
+from perfeval_xl.summary.tables import Kind, Value, summary_tables
 from perfeval_xl.writer.styles import FONT
 
 A4 = 9

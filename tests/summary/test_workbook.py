@@ -17,7 +17,7 @@ from perfeval_xl.summary import SummaryData, write_summary
 from perfeval_xl.summary.charts import NO_DATA
 from perfeval_xl.summary.workbook import summary_bytes
 from tests.summary.conftest import HOSTILE_FILE, HOSTILE_REASONS, NOT_RETURNED, Collected
-from tests.summary.xlsx_read import cell_values, parts, sheet_names, sheet_rows, worksheet_parts
+from tests.support.xlsx_read import cell_values, parts, sheet_names, sheet_rows, worksheet_parts
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 SHEETS = ["汇总", "按部门", "等级分布", "指标明细", "问题清单", "未报送清单", "提交历史"]

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-_SHEET_ENTRY = re.compile(r'<sheet name="([^"]+)" sheetId="\d+"(?: state="\w+")? r:id="(rId\d+)"')
-_REL = re.compile(r'<Relationship Id="(rId\d+)" Type="[^"]+/(\w+)" Target="([^"]+)"')
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 def sheet_rows(path: Path, sheet: str) -> list[dict[str, object]]:
@@ -34,12 +35,12 @@ def parts(path: Path) -> dict[str, str]:
 def worksheet_parts(path: Path) -> dict[str, str]:
     """Sheet name → its worksheet XML."""
     xml = parts(path)
-    rels = {rid: target for rid, kind, target in _REL.findall(xml["xl/_rels/workbook.xml.rels"])
-            if kind == "worksheet"}
+    rels = {rel.get("Id"): rel.get("Target", "").lstrip("/")
+            for rel in ElementTree.fromstring(xml["xl/_rels/workbook.xml.rels"]).iter(f"{_PKG}Relationship")}
     out = {}
-    for name, rid in _SHEET_ENTRY.findall(xml["xl/workbook.xml"]):
-        target = rels[rid].lstrip("/")
-        out[name] = xml[target if target.startswith("xl/") else "xl/" + target]
+    for sheet in ElementTree.fromstring(xml["xl/workbook.xml"]).iter(f"{_MAIN}sheet"):
+        target = rels[sheet.get(_REL_ID)]
+        out[sheet.get("name")] = xml[target if target.startswith("xl/") else "xl/" + target]
     return out
 
 
