@@ -4,7 +4,8 @@
 collector's store fills it from the database; `summary_data_from_results` fills it
 from engine results (the Python API, tests). Money is in 万元, rates are fractions
 (0.95 = 95%), and amounts, rates and scores are Decimal (or None when blank), as
-the engine and the store give them. Rows may come in any order: the tables sort.
+the engine and the store give them. Rows may come in any order (the tables sort),
+except that one project's indicators come in the order of its form.
 
 Columns (extra columns are allowed and ignored):
 

@@ -7,6 +7,7 @@ and rows in a fixed order, so the same data always gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -73,21 +74,31 @@ def _cell(value: object, kind: Kind) -> Value:
     return number
 
 
-def _rows(frame: pd.DataFrame, columns: Sequence[tuple[str, Column]],
-          key: Callable[[dict[str, object]], tuple[object, ...]] | None = None) -> list[tuple[Value, ...]]:
-    records = frame.to_dict("records")
-    if key is not None:
-        records.sort(key=key)
-    return [tuple(_cell(r.get(source), col.kind) for source, col in columns) for r in records]
+def _rows(frame: pd.DataFrame, columns: Sequence[Column],
+          key: Callable[[dict[str, object]], tuple[object, ...]]) -> list[tuple[Value, ...]]:
+    """The frame's rows sorted by `key`, each column's value (the frame column of the same name) typed."""
+    records = sorted(frame.to_dict("records"), key=key)
+    return [tuple(_cell(r.get(col.name), col.kind) for col in columns) for r in records]
 
 
-def _level1_names(frame: pd.DataFrame) -> list[str]:
+def _level1_names(records: Sequence[dict[str, object]]) -> list[str]:
     """First-level categories in order of first appearance (projects sorted): one score column each."""
     names: dict[str, None] = {}
-    for pairs in frame["level1"]:
-        for name, _score in pairs or ():
+    for r in records:
+        for name, _score in r["level1"] or ():  # type: ignore[attr-defined]
             names.setdefault(name)
     return list(names)
+
+
+_A1 = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})")
+
+
+def _cell_order(ref: str) -> tuple[int, int, str]:
+    """Row, then column, of an A1 reference; anything else sorts first, by its text."""
+    found = _A1.fullmatch(ref)
+    if not found:
+        return 0, 0, ref
+    return int(found.group(2)), len(found.group(1)), found.group(1)
 
 
 def _project_key(r: dict[str, object]) -> tuple[str, str]:
@@ -98,28 +109,28 @@ def projects_table(data: SummaryData) -> Table:
     frame = data.projects.copy()
     frame["status"] = [STATUS_LABELS.get(text(s), text(s)) for s in frame["status"]]
     records = sorted(frame.to_dict("records"), key=_project_key)
-    names = _level1_names(pd.DataFrame(records, columns=frame.columns))
-    head = [("department", Column("department", "主管部门", Kind.TEXT, 20)),
-            ("unit", Column("unit", "项目实施单位", Kind.TEXT, 20)),
-            ("project_id", Column("project_id", "项目编号", Kind.TEXT, 9)),
-            ("project_name", Column("project_name", "项目名称", Kind.TEXT, 26)),
-            ("annual_budget", Column("annual_budget", "全年预算数（万元）", Kind.MONEY, 14)),
-            ("executed", Column("executed", "全年执行数（万元）", Kind.MONEY, 14)),
-            ("execution_rate", Column("execution_rate", "执行率", Kind.RATE, 10))]
+    names = _level1_names(records)
+    head = [Column("department", "主管部门", Kind.TEXT, 20),
+            Column("unit", "项目实施单位", Kind.TEXT, 20),
+            Column("project_id", "项目编号", Kind.TEXT, 9),
+            Column("project_name", "项目名称", Kind.TEXT, 26),
+            Column("annual_budget", "全年预算数（万元）", Kind.MONEY, 14),
+            Column("executed", "全年执行数（万元）", Kind.MONEY, 14),
+            Column("execution_rate", "执行率", Kind.RATE, 10)]
     scores = [Column(f"level1:{name}", f"得分：{name}", Kind.SCORE, 10) for name in names]
-    tail = [("total", Column("total", "总分", Kind.SCORE, 9)), ("grade", Column("grade", "等级", Kind.TEXT, 7)),
-            ("unfilled", Column("unfilled", "未填项数", Kind.COUNT, 8)),
-            ("findings", Column("findings", "问题数", Kind.COUNT, 8)),
-            ("status", Column("status", "状态", Kind.TEXT, 14)),
-            ("version", Column("version", "报送版本", Kind.COUNT, 8)),
-            ("received_at", Column("received_at", "收到时间", Kind.DATETIME, 17)),
-            ("file", Column("file", "文件名", Kind.TEXT, 30))]
+    tail = [Column("total", "总分", Kind.SCORE, 9), Column("grade", "等级", Kind.TEXT, 7),
+            Column("unfilled", "未填项数", Kind.COUNT, 8),
+            Column("findings", "问题数", Kind.COUNT, 8),
+            Column("status", "状态", Kind.TEXT, 14),
+            Column("version", "报送版本", Kind.COUNT, 8),
+            Column("received_at", "收到时间", Kind.DATETIME, 17),
+            Column("file", "文件名", Kind.TEXT, 30)]
     rows = []
     for r in records:
         level1 = dict(r["level1"] or ())
-        rows.append((*(_cell(r[s], c.kind) for s, c in head), *(_cell(level1.get(n), Kind.SCORE) for n in names),
-                     *(_cell(r[s], c.kind) for s, c in tail)))
-    columns = (*(c for _, c in head), *scores, *(c for _, c in tail))
+        rows.append((*(_cell(r[c.name], c.kind) for c in head), *(_cell(level1.get(n), Kind.SCORE) for n in names),
+                     *(_cell(r[c.name], c.kind) for c in tail)))
+    columns = (*head, *scores, *tail)
     return Table("projects", "汇总", columns, rows, freeze_cols=4)
 
 
@@ -158,78 +169,78 @@ def indicators_table(data: SummaryData) -> Table:
     frame["project_name"] = [names.get(text(p), "") for p in frame["project_id"]]
     frame["kind"] = [_KINDS.get(text(k), text(k)) for k in frame["kind"]]
     frame["position"] = range(len(frame))
-    columns = [("project_id", Column("project_id", "项目编号", Kind.TEXT, 10)),
-               ("project_name", Column("project_name", "项目名称", Kind.TEXT, 24)),
-               ("indicator_id", Column("indicator_id", "指标编号", Kind.TEXT, 11)),
-               ("code", Column("code", "指标代码", Kind.TEXT, 9)),
-               ("level1", Column("level1", "一级指标", Kind.TEXT, 12)),
-               ("path", Column("path", "指标分类", Kind.TEXT, 20)),
-               ("name", Column("name", "指标名称", Kind.TEXT, 24)),
-               ("kind", Column("kind", "指标类型", Kind.TEXT, 10)),
-               ("target_text", Column("target_text", "年度指标值", Kind.TEXT, 16)),
-               ("weight", Column("weight", "分值", Kind.SCORE, 8)),
-               ("target", Column("target", "目标值", Kind.NUMBER, 10)),
-               ("actual", Column("actual", "实际完成值", Kind.NUMBER, 11)),
-               ("rate", Column("rate", "完成率", Kind.RATE, 10)),
-               ("score", Column("score", "得分", Kind.SCORE, 8)),
-               ("band", Column("band", "档次", Kind.TEXT, 14)),
-               ("met", Column("met", "达成目标", Kind.FLAG, 9)),
-               ("not_applicable", Column("not_applicable", "不适用", Kind.FLAG, 8)),
-               ("reason", Column("reason", "偏差原因分析及改进措施", Kind.TEXT, 40))]
+    columns = [Column("project_id", "项目编号", Kind.TEXT, 10),
+               Column("project_name", "项目名称", Kind.TEXT, 24),
+               Column("indicator_id", "指标编号", Kind.TEXT, 11),
+               Column("code", "指标代码", Kind.TEXT, 9),
+               Column("level1", "一级指标", Kind.TEXT, 12),
+               Column("path", "指标分类", Kind.TEXT, 20),
+               Column("name", "指标名称", Kind.TEXT, 24),
+               Column("kind", "指标类型", Kind.TEXT, 10),
+               Column("target_text", "年度指标值", Kind.TEXT, 16),
+               Column("weight", "分值", Kind.SCORE, 8),
+               Column("target", "目标值", Kind.NUMBER, 10),
+               Column("actual", "实际完成值", Kind.NUMBER, 11),
+               Column("rate", "完成率", Kind.RATE, 10),
+               Column("score", "得分", Kind.SCORE, 8),
+               Column("band", "档次", Kind.TEXT, 14),
+               Column("met", "达成目标", Kind.FLAG, 9),
+               Column("not_applicable", "不适用", Kind.FLAG, 8),
+               Column("reason", "偏差原因分析及改进措施", Kind.TEXT, 40)]
 
     def key(r: dict[str, object]) -> tuple[object, ...]:
         pid = text(r["project_id"])
         return order.get(pid, len(order)), pid, r["position"]
 
-    return Table("indicators", "指标明细", tuple(c for _, c in columns), _rows(frame, columns, key), freeze_cols=3)
+    return Table("indicators", "指标明细", tuple(columns), _rows(frame, columns, key), freeze_cols=3)
 
 
 def findings_table(data: SummaryData) -> Table:
     frame = data.findings.copy()
     frame["rank"] = [-_RANKS.get(text(s), 0) for s in frame["severity"]]
     frame["severity"] = [_SEVERITIES.get(text(s), text(s)) for s in frame["severity"]]
-    frame["position"] = range(len(frame))
-    columns = [("file", Column("file", "文件名", Kind.TEXT, 30)),
-               ("project_id", Column("project_id", "项目编号", Kind.TEXT, 10)),
-               ("severity", Column("severity", "严重程度", Kind.TEXT, 9)),
-               ("code", Column("code", "问题代码", Kind.TEXT, 24)),
-               ("sheet", Column("sheet", "工作表", Kind.TEXT, 12)),
-               ("cell", Column("cell", "单元格", Kind.TEXT, 8)),
-               ("message", Column("message", "问题说明", Kind.TEXT, 70))]
+    columns = [Column("file", "文件名", Kind.TEXT, 30),
+               Column("project_id", "项目编号", Kind.TEXT, 10),
+               Column("severity", "严重程度", Kind.TEXT, 9),
+               Column("code", "问题代码", Kind.TEXT, 24),
+               Column("sheet", "工作表", Kind.TEXT, 12),
+               Column("cell", "单元格", Kind.TEXT, 8),
+               Column("message", "问题说明", Kind.TEXT, 70)]
 
-    def key(r: dict[str, object]) -> tuple[object, ...]:
-        return text(r["project_id"]), text(r["file"]), r["rank"], r["position"]
+    def key(r: dict[str, object]) -> tuple[object, ...]:  # worst first, then in the order of the form
+        return (text(r["project_id"]), text(r["file"]), r["rank"], text(r["sheet"]), _cell_order(text(r["cell"])),
+                text(r["code"]), text(r["message"]))
 
-    return Table("findings", "问题清单", tuple(c for _, c in columns), _rows(frame, columns, key), freeze_cols=2)
+    return Table("findings", "问题清单", tuple(columns), _rows(frame, columns, key), freeze_cols=2)
 
 
 def missing_table(data: SummaryData) -> Table:
-    columns = [("project_id", Column("project_id", "项目编号", Kind.TEXT, 10)),
-               ("project_name", Column("project_name", "项目名称", Kind.TEXT, 30)),
-               ("unit", Column("unit", "项目实施单位", Kind.TEXT, 24)),
-               ("department", Column("department", "主管部门", Kind.TEXT, 20)),
-               ("rejected", Column("rejected", "被退回次数", Kind.COUNT, 10))]
-    return Table("missing", "未报送清单", tuple(c for _, c in columns), _rows(data.missing, columns, _project_key),
+    columns = [Column("project_id", "项目编号", Kind.TEXT, 10),
+               Column("project_name", "项目名称", Kind.TEXT, 30),
+               Column("unit", "项目实施单位", Kind.TEXT, 24),
+               Column("department", "主管部门", Kind.TEXT, 20),
+               Column("rejected", "被退回次数", Kind.COUNT, 10)]
+    return Table("missing", "未报送清单", tuple(columns), _rows(data.missing, columns, _project_key),
                  freeze_cols=2)
 
 
 def history_table(data: SummaryData) -> Table:
     frame = data.history.copy()
     frame["status"] = [STATUS_LABELS.get(text(s), text(s)) for s in frame["status"]]
-    columns = [("project_id", Column("project_id", "项目编号", Kind.TEXT, 10)),
-               ("version", Column("version", "报送版本", Kind.COUNT, 8)),
-               ("received_at", Column("received_at", "收到时间", Kind.DATETIME, 17)),
-               ("file", Column("file", "文件名", Kind.TEXT, 30)),
-               ("sha256", Column("sha256", "SHA-256", Kind.TEXT, 20)),
-               ("status", Column("status", "处理结果", Kind.TEXT, 14)),
-               ("superseded", Column("superseded", "已被新版本替代", Kind.FLAG, 12))]
+    columns = [Column("project_id", "项目编号", Kind.TEXT, 10),
+               Column("version", "报送版本", Kind.COUNT, 8),
+               Column("received_at", "收到时间", Kind.DATETIME, 17),
+               Column("file", "文件名", Kind.TEXT, 30),
+               Column("sha256", "SHA-256", Kind.TEXT, 20),
+               Column("status", "处理结果", Kind.TEXT, 14),
+               Column("superseded", "已被新版本替代", Kind.FLAG, 12)]
 
     def key(r: dict[str, object]) -> tuple[object, ...]:
         received = r["received_at"]
         when = received.isoformat() if isinstance(received, dt.datetime) else ""
         return text(r["project_id"]), to_decimal(r["version"]) or 0, when, text(r["file"])
 
-    return Table("history", "提交历史", tuple(c for _, c in columns), _rows(frame, columns, key), freeze_cols=1)
+    return Table("history", "提交历史", tuple(columns), _rows(frame, columns, key), freeze_cols=1)
 
 
 def summary_tables(data: SummaryData) -> list[Table]:

@@ -184,7 +184,7 @@ def test_same_bytes_for_the_same_data_in_any_row_order(collected: Collected) -> 
         return frame.iloc[order].reset_index(drop=True)
 
     shuffled_data = replace(data, projects=shuffled(data.projects), missing=shuffled(data.missing),
-                            history=shuffled(data.history))
+                            history=shuffled(data.history), findings=shuffled(data.findings))
     first = summary_bytes(data)
     assert summary_bytes(data) == first
     assert summary_bytes(shuffled_data) == first
