@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -88,13 +89,14 @@ def write_summary(data: SummaryData, path: str | os.PathLike[str], *, max_rows: 
 
 def write_part(ws: Worksheet, part: SheetPart, formats: _Formats, title: str) -> None:
     columns = part.table.columns
+    writers = [_column_writer(ws, col.kind, formats, wrap=col.width >= WRAP_FROM_WIDTH) for col in columns]
     for c, col in enumerate(columns):
         ws.set_column(c, c, col.width)
         ws.write_string(0, c, col.header, formats.get(None))
     ws.set_row(0, 30)
     for r, row in enumerate(part.rows, start=1):
-        for c, (col, value) in enumerate(zip(columns, row)):
-            write_value(ws, r, c, value, col.kind, formats, wrap=col.width >= WRAP_FROM_WIDTH)
+        for c, (write, value) in enumerate(zip(writers, row)):
+            write(r, c, value)
     last_row = max(len(part.rows), 1)
     ws.autofilter(0, 0, last_row, len(columns) - 1)
     ws.freeze_panes(1, part.table.freeze_cols)
@@ -108,17 +110,43 @@ def write_part(ws: Worksheet, part: SheetPart, formats: _Formats, title: str) ->
     ws.set_footer(f"&C&\"{FONT}\"&9 第 &P 页，共 &N 页")
 
 
-def write_value(ws: Worksheet, r: int, c: int, value: Value, kind: Kind, formats: _Formats, *,
-                wrap: bool = False) -> None:
-    """One cell by its column's kind; text is always a string cell."""
-    if value is None:
-        ws.write_blank(r, c, None, formats.get(kind, wrap=wrap))
-    elif kind is Kind.FLAG:
-        ws.write_string(r, c, "是" if value else "否", formats.get(kind))
-    elif kind is Kind.DATETIME and isinstance(value, dt.datetime):
-        ws.write_datetime(r, c, value, formats.get(kind))
-    elif isinstance(value, (int, Decimal)) and not isinstance(value, bool) and kind is not Kind.TEXT:
-        ws.write_number(r, c, float(value), formats.get(kind))
-    else:
-        text = str(value)
-        ws.write_string(r, c, text, formats.get(Kind.TEXT, wrap=wrap, quote=text.startswith(FORMULA_START)))
+CellWriter = Callable[[int, int, Value], None]
+
+
+def _column_writer(ws: Worksheet, kind: Kind, formats: _Formats, *, wrap: bool) -> CellWriter:
+    """How one column's cells are written (formats chosen once per column: this is the hot loop).
+
+    Text is always a string cell, never write(); text that looks like a formula also
+    gets the quote prefix. Numbers go as numbers, 是/否 for flags."""
+    fmt = formats.get(kind, wrap=wrap)
+    if kind is Kind.TEXT:
+        quoted = formats.get(kind, wrap=wrap, quote=True)
+
+        def text(r: int, c: int, value: Value) -> None:
+            if value is None:
+                ws.write_blank(r, c, None, fmt)
+            else:
+                value = str(value)
+                ws.write_string(r, c, value, quoted if value.startswith(FORMULA_START) else fmt)
+        return text
+    if kind is Kind.FLAG:
+        def flag(r: int, c: int, value: Value) -> None:
+            if value is None:
+                ws.write_blank(r, c, None, fmt)
+            else:
+                ws.write_string(r, c, "是" if value else "否", fmt)
+        return flag
+    if kind is Kind.DATETIME:
+        def when(r: int, c: int, value: Value) -> None:
+            if isinstance(value, dt.datetime):
+                ws.write_datetime(r, c, value, fmt)
+            else:
+                ws.write_blank(r, c, None, fmt)
+        return when
+
+    def number(r: int, c: int, value: Value) -> None:
+        if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            ws.write_number(r, c, float(value), fmt)
+        else:
+            ws.write_blank(r, c, None, fmt)
+    return number
