@@ -11,9 +11,10 @@ from perfeval_xl.summary.data import (
     SummaryMeta,
     summary_data_from_results,
 )
+from perfeval_xl.summary.exports import write_csv, write_parquet
 from perfeval_xl.summary.workbook import write_summary
 
 __all__ = [
     "FINDING_COLUMNS", "HISTORY_COLUMNS", "INDICATOR_COLUMNS", "MISSING_COLUMNS", "PROJECT_COLUMNS", "Submission",
-    "SummaryData", "SummaryMeta", "summary_data_from_results", "write_summary",
+    "SummaryData", "SummaryMeta", "summary_data_from_results", "write_csv", "write_parquet", "write_summary",
 ]
