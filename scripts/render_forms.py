@@ -22,13 +22,12 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from perfeval_xl.layout.build import build_layout
 from perfeval_xl.layout.contract import WorkbookLayout
 from perfeval_xl.libreoffice import convert_to_pdf
 from perfeval_xl.manifest import load_manifest
 from perfeval_xl.manifest.inputs_reader import read_inputs
 from perfeval_xl.model import Project, ProjectInputs
-from perfeval_xl.writer.workbook import write_project
+from perfeval_xl.writer.workbook import issued_layout, write_project
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = REPO_ROOT / "samples"
@@ -49,17 +48,20 @@ class Sample:
     inputs: ProjectInputs | None
 
 
+SEEDS = ("S000", "S001", "S002")  # one of each framework's look: decision table and national form
+
+
 def write_samples(folder: Path) -> dict[str, Sample]:
-    """The sample workbooks as units return them, by project id."""
+    """The seed projects' workbooks as units return them, by project id."""
     loaded = load_manifest(SAMPLES / "manifest.yaml")
     manifest = loaded.manifest
     inputs, _ = read_inputs(SAMPLES / "inputs.yaml", manifest)
     out = {}
-    for project in manifest.projects:
+    for project in (p for p in manifest.projects if p.id in SEEDS):
         path = folder / f"{project.id}.xlsx"
         framework = loaded.frameworks[project.framework]
-        layout = build_layout(manifest.batch, project, loaded.profile, framework)
-        write_project(path, manifest.batch, project, loaded.profile, framework, inputs.get(project.id), layout)
+        write_project(path, manifest.batch, project, loaded.profile, framework, inputs.get(project.id))
+        layout = issued_layout(manifest.batch, project, loaded.profile, framework)[0]
         out[project.id] = Sample(path, layout, project, inputs.get(project.id))
     return out
 

@@ -8,8 +8,9 @@ formula is then looked up by the layout's keys and addresses.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from perfeval_xl.intake.reader import CellValue, WorkbookRead
+from perfeval_xl.intake.reader import CellValue, ReturnReader, WorkbookRead
 from perfeval_xl.intake.xmlparts import FormulaCell
 from perfeval_xl.integrity.issue import with_meta
 from perfeval_xl.layout import a1
@@ -107,3 +108,17 @@ def bind(read: WorkbookRead, layout: WorkbookLayout, definition: IssuedDefinitio
         extra_sheets=[name for name in read_names if name not in sheet_names],
         has_cached_values=with_value > 0 or without_value == 0,
     )
+
+
+def read_returned(path: str | Path) -> WorkbookRead:
+    """Every stage of the reader in one call (the form's areas from the definition _meta carries),
+    for tools that look at one trusted-enough file outside the pipeline (feedback, tests)."""
+    with ReturnReader(path) as reader:
+        if reader.read_meta():
+            try:
+                meta = reader.read.meta
+                allowed = allowed_ranges(issued_layout_for(definition_from_meta(meta), meta))
+            except Exception:  # an unreadable definition: read the sheets without the form's areas
+                allowed = {}
+            reader.read_sheets(allowed)
+        return reader.read

@@ -69,8 +69,9 @@ def build_layout(
         *flavour.sheets(profile),
     ]
     for sheet in sheets:
-        sheet.print.header = f"&L&\"宋体\"&9{project.name}&R&\"宋体\"&9{sheet.name}"
-        sheet.print.footer = "&C&\"宋体\"&9第 &P 页，共 &N 页"
+        # Font size before font name: a name starting with a digit would extend "&9".
+        sheet.print.header = f"&L&9&\"宋体\"{project.name}&R&9&\"宋体\"{sheet.name}"
+        sheet.print.footer = "&C&9&\"宋体\"第 &P 页，共 &N 页"
     layout = WorkbookLayout(version=FORM_VERSION, project_id=project.id, sheets=sheets)
     for name, key in NAMED_KEYS.items():
         found = layout.locate(key)

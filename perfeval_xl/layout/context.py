@@ -26,8 +26,6 @@ SHEET_EVALUATORS = "评价人员"
 FEEDBACK_SHEET = "问题清单"  # added by `perfeval feedback`; accepted back by the integrity check
 # How the integrity check knows the feedback sheet is ours: this text in this cell of it.
 # Whoever writes the sheet must write the marker; a sheet of that name without it is an added sheet.
-FEEDBACK_MARKER = "perfeval-feedback-v1"
-FEEDBACK_MARKER_CELL = "Z1"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from perfeval_xl.feedback.marker import (
 )
 from perfeval_xl.findings import Finding, Location, Severity, finding
 from perfeval_xl.intake.bind import Bound, allowed_ranges, bind, definition_from_meta, issued_layout_for
-from perfeval_xl.intake.reader import WorkbookRead, read_returned
+from perfeval_xl.intake.bind import read_returned
+from perfeval_xl.intake.reader import WorkbookRead
 from perfeval_xl.integrity.formula_norm import normalise_formula
 from tests.feedback.conftest import sha256
 from tests.support.xlsx_read import parts, worksheet_parts
@@ -36,7 +37,7 @@ def _read_bound(path: Path) -> tuple[WorkbookRead, Bound]:
     meta = read_returned(path).meta
     definition = definition_from_meta(meta)
     layout = issued_layout_for(definition, meta)
-    read = read_returned(path, allowed_ranges(layout))
+    read = read_returned(path)
     return read, bind(read, layout, definition)
 
 

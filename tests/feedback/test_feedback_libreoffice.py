@@ -13,7 +13,7 @@ from perfeval_xl.feedback import LetterInfo, write_feedback
 from perfeval_xl.feedback.marker import FEEDBACK_SHEET, is_feedback_sheet
 from perfeval_xl.findings import finding
 from perfeval_xl.intake.bind import definition_from_meta, issued_layout_for
-from perfeval_xl.intake.reader import read_returned
+from perfeval_xl.intake.bind import read_returned
 from perfeval_xl.libreoffice import convert_to_pdf, recalculate
 
 pytestmark = pytest.mark.libreoffice

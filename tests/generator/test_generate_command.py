@@ -37,7 +37,7 @@ def test_a_non_empty_folder_is_refused_without_force(tmp_path: Path) -> None:
 
     written = generate(load_manifest(SAMPLES), out, force=True, workers=1)
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in written)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "out.register.jsonl"]
 
 
 def test_nothing_is_written_for_an_invalid_manifest(tmp_path: Path) -> None:

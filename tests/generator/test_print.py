@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from perfeval_xl.layout import a1
 from perfeval_xl.layout.contract import Role, SheetSpec
 from perfeval_xl.libreoffice import convert_to_pdf
-from perfeval_xl.writer.workbook import write_project
+from perfeval_xl.writer.workbook import issued_layout, write_project
 from tests.parity.randomized import BATCH, corpus
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
@@ -56,7 +56,8 @@ def printed(soffice: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Pri
     for case in corpus(count=6):
         if len(case.project.indicators) >= 40:  # long names, several pages
             path = folder / f"{case.stem}.xlsx"
-            layout = write_project(path, BATCH, case.project, case.profile, case.framework, case.inputs)
+            write_project(path, BATCH, case.project, case.profile, case.framework, case.inputs)
+            layout = issued_layout(BATCH, case.project, case.profile, case.framework)[0]
             books[case.stem] = render_forms.Sample(path, layout, case.project, case.inputs)
     assert len(books) == 5
     pdfs = convert_to_pdf([b.path for b in books.values()], folder / "pdf", soffice=soffice)

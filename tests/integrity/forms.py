@@ -15,9 +15,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from perfeval_xl.findings import Finding
-from perfeval_xl.intake.bind import allowed_ranges, bind, definition_from_meta, issued_layout_for
+from perfeval_xl.intake.bind import bind, definition_from_meta, issued_layout_for, read_returned
 from perfeval_xl.intake.checks import CheckContext, run_checks
-from perfeval_xl.intake.reader import ReturnReader, WorkbookRead
 from perfeval_xl.integrity.keys import KeyPair
 from perfeval_xl.integrity.register import RegisterEntry
 from perfeval_xl.integrity.verify import INTEGRITY_CHECKS
@@ -83,19 +82,6 @@ def context(path: Path, *, keys: dict[str, Ed25519PublicKey] | None = None, regi
             bound = None
     return CheckContext(read=read, bound=bound, register=register, public_keys=keys or {},
                         expected_batch=expected_batch, expected_year=expected_year)
-
-
-def read_returned(path: Path) -> WorkbookRead:
-    """Every stage of the reader, as the pipeline runs them."""
-    with ReturnReader(path) as reader:
-        if reader.read_meta():
-            try:
-                meta = reader.read.meta
-                allowed = allowed_ranges(issued_layout_for(definition_from_meta(meta), meta))
-            except Exception:  # an unreadable definition: read the sheets without the form's areas
-                allowed = {}
-            reader.read_sheets(allowed)
-        return reader.read
 
 
 def findings(path: Path, **kwargs: object) -> list[Finding]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-from tests.integrity.forms import read_returned
+from perfeval_xl.intake.bind import read_returned
 from perfeval_xl.layout.definition import IssuedDefinition, decode, encode
 from tests.integrity import xmledit
 

@@ -36,7 +36,8 @@ from openpyxl.comments import Comment
 
 from perfeval_xl.findings import Finding, Severity
 from perfeval_xl.integrity.keys import generate_keypair
-from perfeval_xl.layout.context import FEEDBACK_MARKER, FEEDBACK_MARKER_CELL, FEEDBACK_SHEET
+from perfeval_xl.feedback.marker import FEEDBACK_PROPERTY, FEEDBACK_PROPERTY_VALUE, FEEDBACK_TITLE
+from perfeval_xl.layout.context import FEEDBACK_SHEET
 from perfeval_xl.libreoffice import recalculate
 from perfeval_xl.writer.xlsx import legacy_password_hash
 from tests.integrity import xmledit
@@ -217,11 +218,13 @@ def _wps_property(xml: str) -> str:
 
 
 def _feedback_sheet(src: Path, dst: Path) -> Path:
-    """The sheet `perfeval feedback` adds: named 问题清单 and carrying the marker."""
+    """The sheet `perfeval feedback` adds: named 问题清单, its title in A1, the workbook property set."""
     added = xmledit.add_sheet(by_xml(src, dst.with_suffix(".tmp.xlsx")), dst.with_suffix(".added.xlsx"), FEEDBACK_SHEET)
-    marker = f'<c r="{FEEDBACK_MARKER_CELL}" t="inlineStr"><is><t>{FEEDBACK_MARKER}</t></is></c>'
+    prop = ('<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="98" '
+            f'name="{FEEDBACK_PROPERTY}"><vt:lpwstr>{FEEDBACK_PROPERTY_VALUE}</vt:lpwstr></property>')
     return xmledit.rewrite(added, dst, {
-        "xl/worksheets/sheet99.xml": lambda x: x.replace("</c></row>", "</c>" + marker + "</row>", 1)})
+        "xl/worksheets/sheet99.xml": lambda x: x.replace("<t>备注</t>", f"<t>{FEEDBACK_TITLE}</t>", 1),
+        "docProps/custom.xml": lambda x: x.replace("</Properties>", prop + "</Properties>")})
 
 
 XML_VARIANTS: dict[str, Callable[[Path, Path], Path]] = {

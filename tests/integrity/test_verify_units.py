@@ -11,7 +11,8 @@ import pytest
 from perfeval_xl.findings import Severity
 from perfeval_xl.intake.models import GateResult
 from perfeval_xl.intake.reader import SheetRead, WorkbookRead
-from tests.integrity.forms import read_returned
+from perfeval_xl.feedback.marker import FEEDBACK_PROPERTY, FEEDBACK_PROPERTY_VALUE, FEEDBACK_TITLE
+from perfeval_xl.intake.bind import read_returned
 from perfeval_xl.intake.xmlparts import WorkbookXml
 from perfeval_xl.integrity.checks.sheetmap import pair_sheets
 from perfeval_xl.integrity.checks.signals import saved_elsewhere
@@ -96,7 +97,9 @@ def test_pairing_renamed_added_removed() -> None:
 
 def test_feedback_sheet_needs_its_marker() -> None:
     assert pair_sheets(["A"], _read("A", FEEDBACK_SHEET)).added == [FEEDBACK_SHEET]
-    marked = _read("A", FEEDBACK_SHEET, values={FEEDBACK_SHEET: {(1, 26): "perfeval-feedback-v1"}})
+    marked = _read("A", FEEDBACK_SHEET, values={FEEDBACK_SHEET: {(1, 1): FEEDBACK_TITLE}})
+    assert pair_sheets(["A"], marked).added == [FEEDBACK_SHEET]  # the title alone is not enough
+    marked.properties[FEEDBACK_PROPERTY] = FEEDBACK_PROPERTY_VALUE
     assert pair_sheets(["A"], marked).added == []
 
 

@@ -2,8 +2,8 @@
 
 Names compare exactly after NFC. A missing issued sheet and an unknown sheet at the
 same position are one renamed sheet; so are the only missing and the only unknown
-sheet. Our own feedback sheet (`FEEDBACK_SHEET` carrying `FEEDBACK_MARKER` in
-`FEEDBACK_MARKER_CELL`) is left out: the bureau adds it, not the unit.
+sheet. Our own feedback sheet (feedback/marker.py: its name, its title in A1 and the
+workbook's perfeval_feedback property) is left out: the bureau adds it, not the unit.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from perfeval_xl.intake.reader import SheetRead, WorkbookRead
-from perfeval_xl.layout import a1
-from perfeval_xl.layout.context import FEEDBACK_MARKER, FEEDBACK_MARKER_CELL, FEEDBACK_SHEET
+from perfeval_xl.feedback.marker import is_feedback_sheet
 
 
 @dataclass(frozen=True)
@@ -29,12 +28,8 @@ def _nfc(name: str) -> str:
     return unicodedata.normalize("NFC", name)
 
 
-def is_our_feedback_sheet(sheet: SheetRead) -> bool:
-    return _nfc(sheet.name) == FEEDBACK_SHEET and sheet.value(*a1.parse(FEEDBACK_MARKER_CELL)) == FEEDBACK_MARKER
-
-
 def pair_sheets(expected: Sequence[str], read: WorkbookRead) -> SheetPairing:
-    found = [s for s in read.sheets if not is_our_feedback_sheet(s)]
+    found = [s for s in read.sheets if not is_feedback_sheet(_nfc(s.name), s.value(1, 1), read.properties)]
     by_name = {_nfc(s.name): s for s in found}
     wanted = {_nfc(name) for name in expected}
     pairs: dict[str, SheetRead | None] = {name: by_name.get(_nfc(name)) for name in expected}
