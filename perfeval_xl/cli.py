@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from perfeval_xl.commands.check_cmd import check
+from perfeval_xl.commands.collect_cmd import collect_command
 from perfeval_xl.commands.demo_cmd import demo
 from perfeval_xl.commands.generate_cmd import generate_command
 from perfeval_xl.commands.manifest_cmds import manifest_template, schema, score, validate_manifest
@@ -35,6 +36,7 @@ app.command("generate")(generate_command)
 app.command("score")(score)
 app.command("schema")(schema)
 app.command("check")(check)
+app.command("collect")(collect_command)
 app.add_typer(xlwings_app, name="xlwings")
 
 

@@ -19,7 +19,8 @@ import hashlib
 import os
 import stat
 from collections.abc import Sequence
-from functools import partial
+from functools import lru_cache, partial
+from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict
@@ -33,7 +34,7 @@ from perfeval_xl.intake.isolation import IsolationLimits, Outcome, ProgressCallb
 from perfeval_xl.intake.models import GateLimits
 from perfeval_xl.intake.reader import ReturnReader, WorkbookRead
 from perfeval_xl.intake.report import FileReport, without_findings
-from perfeval_xl.integrity.register import RegisterEntry
+from perfeval_xl.integrity.register import RegisterEntry, RegisterIndex
 from perfeval_xl.integrity.verify import INTEGRITY_CHECKS
 from perfeval_xl.layout.contract import ACCEPTED_VERSIONS, WorkbookLayout
 
@@ -49,7 +50,7 @@ class CheckOptions(BaseModel):
     gate: GateLimits = GateLimits()
     expected_batch: str | None = None  # the batch being checked or collected, when known
     expected_year: int | None = None
-    issued: dict[str, list[RegisterEntry]] = {}  # project id → issued versions from the register (collect)
+    register_path: str | None = None  # the issuance register (collect); each worker indexes it once
 
 
 def check_file(path: str | os.PathLike[str], options: CheckOptions | None = None) -> FileReport:
@@ -117,10 +118,16 @@ def _check(path: str, digest: str, options: CheckOptions) -> FileReport:
 
 def _registered(options: CheckOptions, meta: dict[str, str]) -> RegisterEntry | None:
     """The register's entry for the version _meta names (None when not collecting or not issued)."""
-    for entry in options.issued.get(meta.get("project_id", ""), []):
-        if str(entry.issued_version) == meta.get("issued_version"):
-            return entry
-    return None
+    version = meta.get("issued_version", "")
+    if options.register_path is None or not version.isdigit():
+        return None
+    return _register_index(options.register_path).entry(meta.get("project_id", ""), int(version))
+
+
+@lru_cache(maxsize=2)
+def _register_index(path: str) -> RegisterIndex:
+    # One index per worker process and register, not one per file.
+    return RegisterIndex(Path(path))
 
 
 def _rebuild_layout(ctx: CheckContext) -> WorkbookLayout | None:

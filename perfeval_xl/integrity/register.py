@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -84,3 +86,55 @@ def write_register(path: Path, entries: list[RegisterEntry]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+_LINE_KEYS = re.compile(r'"issued_version":\s*(\d+).*?"project_id":\s*"((?:[^"\\]|\\.)*)"')
+_KEY_ID = re.compile(r'"key_id":\s*"([^"]*)"')
+_PUBLIC_KEY = re.compile(r'"public_key":\s*"([^"]*)"')
+_BATCH_ID = re.compile(r'"batch_id":\s*"((?:[^"\\]|\\.)*)"')
+
+
+class RegisterIndex:
+    """Look up issued versions without parsing the whole register: each collector worker
+    indexes the file once (project id and version per line) and parses only the lines it needs."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lines: dict[str, list[tuple[int, int]]] = {}  # project id → (version, byte offset)
+        self.public_keys: dict[str, str] = {}  # key id → base64 raw public key
+        self.batches: set[str] = set()
+        offset = 0
+        with path.open("rb") as fh:
+            for raw in fh:
+                text = raw.decode("utf-8")
+                match = _LINE_KEYS.search(text)
+                if match:
+                    project_id = json.loads(f'"{match.group(2)}"')
+                    self._lines.setdefault(project_id, []).append((int(match.group(1)), offset))
+                    key, public, batch = _KEY_ID.search(text), _PUBLIC_KEY.search(text), _BATCH_ID.search(text)
+                    if key and public and key.group(1):
+                        self.public_keys[key.group(1)] = public.group(1)
+                    if batch:
+                        self.batches.add(json.loads(f'"{batch.group(1)}"'))
+                offset += len(raw)
+
+    def entry(self, project_id: str, version: int) -> RegisterEntry | None:
+        for issued_version, offset in self._lines.get(project_id, []):
+            if issued_version == version:
+                with self.path.open("rb") as fh:
+                    fh.seek(offset)
+                    return RegisterEntry.model_validate_json(fh.readline())
+        return None
+
+    def entries(self) -> Iterator[RegisterEntry]:
+        """Every entry, parsed one line at a time."""
+        with self.path.open("rb") as fh:
+            for raw in fh:
+                if raw.strip():
+                    yield RegisterEntry.model_validate_json(raw)
+
+    def __contains__(self, project_id: str) -> bool:
+        return project_id in self._lines
+
+    def versions(self, project_id: str) -> list[int]:
+        return [v for v, _ in self._lines.get(project_id, [])]
