@@ -151,7 +151,8 @@ def collect(options: CollectOptions, progress: Progress | None = None) -> Collec
                     progress("store", done, len(fresh))
             exports = [options.exports_dir / "results.csv", options.exports_dir / "findings.csv"]
             export_results(store, exports[0], manifest.batch.batch_id, killpoints=killpoints)
-            export_findings(store, exports[1], manifest.batch.batch_id, killpoints=killpoints)
+            # All batches: a broken file names no batch, and the bureau must still see why it was sent back.
+            export_findings(store, exports[1], None, killpoints=killpoints)
             counts = summary_counts(store, manifest.batch.batch_id)
             record_run_finish(store, run_id, "completed", counts)
     finally:
