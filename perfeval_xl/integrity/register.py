@@ -10,14 +10,13 @@ ever removed.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from perfeval_xl.atomic import write_bytes_atomic
 from perfeval_xl.engine.profile import ScoringProfile
 from perfeval_xl.model import Batch, Project
 from perfeval_xl.model.framework import Framework
@@ -72,20 +71,9 @@ def latest_versions(entries: list[RegisterEntry]) -> dict[str, RegisterEntry]:
 
 
 def write_register(path: Path, entries: list[RegisterEntry]) -> None:
-    """Rewrite the register atomically (temp file in the same folder, fsync, replace)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for entry in entries:
-                fh.write(json.dumps(entry.model_dump(mode="json"), ensure_ascii=False, sort_keys=True))
-                fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Rewrite the register atomically (never a torn register, whatever happens to this process)."""
+    lines = (json.dumps(entry.model_dump(mode="json"), ensure_ascii=False, sort_keys=True) + "\n" for entry in entries)
+    write_bytes_atomic(path, "".join(lines).encode("utf-8"))
 
 
 _LINE_KEYS = re.compile(r'"issued_version":\s*(\d+).*?"project_id":\s*"((?:[^"\\]|\\.)*)"')
