@@ -35,7 +35,8 @@ def import_register(store: Store, entries: Iterable[RegisterEntry], run_id: int 
             values = {
                 "year": entry.year, "file_name": entry.file_name, "payload_hash": entry.payload_hash,
                 "key_id": entry.key_id, "project_json": entry.project.model_dump_json(),
-                "profile_json": entry.profile.model_dump_json(), "formulas": dict(entry.formulas), "vba_hash": entry.vba_hash,
+                "profile_json": entry.profile.model_dump_json(), "formulas": dict(entry.formulas),
+                "vba_hash": entry.vba_hash,
             }
             stored = tx.session.execute(
                 select(*(getattr(RegisterRow, name) for name in _REGISTER_FIELDS))
