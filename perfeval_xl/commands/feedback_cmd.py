@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from perfeval_xl.feedback import FeedbackError
 from perfeval_xl.feedback.from_store import FileFeedback, feedback_from_store
 from perfeval_xl.store import Store, StoreError, open_store
 from perfeval_xl.store.models import OUTCOME_LABELS, Outcome
@@ -40,7 +41,7 @@ def feedback_command(
     try:
         store = open_store(db, create=False)
     except StoreError as exc:
-        errors.print(f"[red]{exc.message()}[/red]")
+        errors.print(Text(exc.message(), style="red"))
         raise typer.Exit(1) from exc
     try:
         root = archive or default_archive(store)
@@ -48,8 +49,8 @@ def feedback_command(
             errors.print("[red]数据库不是 SQLite 文件，无法推断归档位置，请用 --archive 指定归档文件夹。[/red]")
             raise typer.Exit(1)
         results = feedback_from_store(store, root, out, batch)
-    except StoreError as exc:
-        errors.print(f"[red]{exc.message()}[/red]")
+    except (StoreError, FeedbackError) as exc:
+        errors.print(Text(exc.message() if isinstance(exc, StoreError) else str(exc), style="red"))
         raise typer.Exit(1) from exc
     finally:
         store.close()

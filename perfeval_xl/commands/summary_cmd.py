@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from perfeval_xl.store import StoreError, open_store
 from perfeval_xl.summary import SummaryData, write_csv, write_parquet, write_summary
@@ -42,7 +43,7 @@ def summary_command(
     try:
         data = load_summary(db, batch)
     except StoreError as exc:
-        Console(stderr=True).print(f"[red]{exc.message()}[/red]")
+        Console(stderr=True).print(Text(exc.message(), style="red"))  # Text: a URL is never markup
         raise typer.Exit(1) from exc
     written = [write_summary(data, out)]
     if csv_dir is not None:

@@ -36,7 +36,10 @@ class FileFeedback:
 def feedback_from_store(store: Store, archive_root: Path, out_dir: Path,
                         batch_id: str | None = None) -> list[FileFeedback]:
     """Write the feedback of batch `batch_id` (default: the store's only batch) into `out_dir`,
-    one file at a time in the order the collector first saw them."""
+    one file at a time in the order the collector first saw them. FeedbackError when `archive_root`
+    is no folder; a file missing from it or damaged is reported in its FileFeedback."""
+    if not archive_root.is_dir():
+        raise FeedbackError(f"归档文件夹 {archive_root} 不存在；请用 --archive 指定 perfeval collect 使用的归档文件夹。")
     batch = stored_batch(store, batch_id)
     by_file: dict[str, list[Finding]] = {}
     for row in open_findings(store, batch.batch_id):
@@ -54,7 +57,7 @@ def feedback_from_store(store: Store, archive_root: Path, out_dir: Path,
         shown = sum(f.severity.rank > Severity.INFO.rank for f in found)
         archived = archive_root / file["archive_path"]
         try:
-            _check_archived(archived, sha)
+            _check_archived(archived, file["archive_path"], sha)
             written = write_feedback(archived, found, out_dir, letter=letter, name=name)
         except (StoreError, FeedbackError) as exc:
             error = exc.message() if isinstance(exc, StoreError) else str(exc)
@@ -64,9 +67,9 @@ def feedback_from_store(store: Store, archive_root: Path, out_dir: Path,
     return out
 
 
-def _check_archived(path: Path, sha256: str) -> None:
+def _check_archived(path: Path, relative: str, sha256: str) -> None:
     if not path.is_file():
-        raise FeedbackError(f"归档中找不到该文件：{path}（请用 --archive 指定 perfeval collect 使用的归档文件夹）")
+        raise FeedbackError(f"归档中找不到该文件（{relative}）")
     if sha256_file(path)[0] != sha256:
         raise StoreError("STORE_ARCHIVE_CORRUPT", path=path)
 
