@@ -63,7 +63,7 @@ def print_feedback(console: Console, results: list[FileFeedback], out: Path) -> 
     if not results:
         console.print("没有需要反馈的文件（在用的报送文件都没有提示以上的问题）。")
         return
-    table = Table(title=f"反馈文件（{len(results)} 份，写在 {out}）")
+    table = Table(title=Text(f"反馈文件（{len(results)} 份，写在 {out}）"))
     for header in ("报送文件", "项目编号", "处理结果", "问题数", "反馈"):
         table.add_column(header)
     for r in results:  # Text(): file names and messages are never read as markup
