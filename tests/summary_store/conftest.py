@@ -101,6 +101,19 @@ def collected(request: pytest.FixtureRequest, sample_returns: SampleReturns,
     _drop_schema(admin, db_url)
 
 
+@pytest.fixture(params=[pytest.param("sqlite", id="sqlite"),
+                        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)])
+def empty_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty store: a SQLite file or a PostgreSQL schema (dropped afterwards)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    admin = request.getfixturevalue("pg_url")
+    url = _pg_schema_url(admin)
+    yield url
+    _drop_schema(admin, url)
+
+
 @pytest.fixture(scope="session")
 def collected_sqlite(sample_returns: SampleReturns, tmp_path_factory: pytest.TempPathFactory) -> Collected:
     """The sample returns collected into SQLite, the collector's default."""
