@@ -7,8 +7,10 @@ import typer
 from perfeval_xl.commands.check_cmd import check
 from perfeval_xl.commands.collect_cmd import collect_command
 from perfeval_xl.commands.demo_cmd import demo
+from perfeval_xl.commands.feedback_cmd import feedback_command
 from perfeval_xl.commands.generate_cmd import generate_command
 from perfeval_xl.commands.manifest_cmds import manifest_template, schema, score, validate_manifest
+from perfeval_xl.commands.summary_cmd import summary_command
 from perfeval_xl.commands.xlwings_cmd import xlwings_app
 from perfeval_xl.integrity.cli_keygen import keygen
 
@@ -37,6 +39,8 @@ app.command("score")(score)
 app.command("schema")(schema)
 app.command("check")(check)
 app.command("collect")(collect_command)
+app.command("summary")(summary_command)
+app.command("feedback")(feedback_command)
 app.add_typer(xlwings_app, name="xlwings")
 
 

@@ -16,7 +16,8 @@ def stored_entries(entries: Iterable[RegisterEntry]) -> Iterator[StoredEntry]:
     for e in entries:
         yield StoredEntry(batch_id=e.batch.batch_id, project_id=e.project_id, year=e.batch.year,
                           issued_version=e.issued_version, file_name=e.file, payload_hash=e.payload_hash,
-                          key_id=e.key_id or "", project=e.project, formulas=e.formulas, vba_hash=e.vba_hash)
+                          key_id=e.key_id or "", project=e.project, profile=e.profile,
+                          formulas=e.formulas, vba_hash=e.vba_hash)
 
 
 def not_issued(report: FileReport, issued: RegisterIndex) -> list[Finding]:

@@ -77,6 +77,7 @@ class CollectOptions:
 @dataclass
 class CollectResult:
     run_id: int
+    batch_id: str  # the manifest's batch
     files: int  # files in the folder
     new: int  # of which not seen before
     counts: SummaryCounts
@@ -157,7 +158,8 @@ def collect(options: CollectOptions, progress: Progress | None = None) -> Collec
             record_run_finish(store, run_id, "completed", counts)
     finally:
         store.close()
-    return CollectResult(run_id=run_id, files=len(files), new=len(fresh), counts=counts, exports=exports)
+    return CollectResult(run_id=run_id, batch_id=manifest.batch.batch_id, files=len(files), new=len(fresh),
+                         counts=counts, exports=exports)
 
 
 def _register_keys(public_keys: dict[str, str]) -> dict[str, bytes]:

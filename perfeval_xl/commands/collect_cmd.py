@@ -61,5 +61,5 @@ def collect_command(
     if out is not None:
         from perfeval_xl.commands.summary_cmd import write_summary_from_db
 
-        write_summary_from_db(options.database, out)
+        write_summary_from_db(options.database, out, result.batch_id)
         Console().print(f"汇总工作簿：{out}")

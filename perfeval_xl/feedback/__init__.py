@@ -51,6 +51,7 @@ def write_feedback(
     *,
     letter: LetterInfo | None = None,
     min_severity: Severity = Severity.WARNING,
+    name: str | None = None,
 ) -> Feedback | None:
     """Write the feedback for one returned file into `out_dir`; None when there is nothing to say.
 
@@ -58,26 +59,29 @@ def write_feedback(
     engine findings without one are placed through the layout the workbook carries).
     The file is gated again before openpyxl parses it: a file the gate refuses gets
     the letter. Findings below `min_severity` are left out of an annotated copy.
+    `name` is the file's name as the unit sent it, when `original` is a copy under
+    another name (the collector's archive): outputs are named after it.
     """
     source = Path(original)
+    sent = Path(name or source.name)
     target_dir = Path(out_dir)
     gate = gate_file(source)
     rejects = [*gate.findings, *findings] if not gate.accepted else list(findings)
     if any(f.severity is Severity.REJECT for f in rejects):
-        path = target_dir / f"{source.stem}{LETTER_SUFFIX}.xlsx"
+        path = target_dir / f"{sent.stem}{LETTER_SUFFIX}.xlsx"
         _not_the_original(source, path)
-        write_bytes_atomic(path, letter_bytes(source.name, rejects, letter or LetterInfo()))
+        write_bytes_atomic(path, letter_bytes(sent.name, rejects, letter or LetterInfo()))
         return Feedback("letter", path, len(rejects))
     shown = [f for f in findings if f.severity.rank >= min_severity.rank]
     if not shown:
         return None
-    stem = source.stem.removesuffix(ANNOTATED_SUFFIX)  # a later round keeps one suffix
+    stem = sent.stem.removesuffix(ANNOTATED_SUFFIX)  # a later round keeps one suffix
     path = target_dir / f"{stem}{ANNOTATED_SUFFIX}{source.suffix}"
     _not_the_original(source, path)
     try:
-        annotated = annotate(source, shown)
+        annotated = annotate(source, shown, sent.name)
     except Exception as exc:  # openpyxl on an odd but gate-accepted package
-        raise FeedbackError(f"无法为 {source.name} 生成反馈副本：{type(exc).__name__}: {exc}") from exc
+        raise FeedbackError(f"无法为 {sent.name} 生成反馈副本：{type(exc).__name__}: {exc}") from exc
     write_bytes_atomic(path, annotated.bytes)
     return Feedback("annotated", path, annotated.listed, annotated.marked)
 

@@ -85,15 +85,16 @@ def issued_layout(meta: dict[str, str]) -> WorkbookLayout | None:
         return None
 
 
-def annotate(original: Path, findings: Sequence[Finding]) -> Annotated:
-    """The annotated copy's bytes (the original is only read)."""
+def annotate(original: Path, findings: Sequence[Finding], name: str | None = None) -> Annotated:
+    """The annotated copy's bytes (the original is only read); `name`: the file's name as the unit
+    sent it (default: the original's), shown on the 问题清单 sheet."""
     workbook = load_workbook(original, keep_vba=original.suffix.lower() == ".xlsm")
     layout = issued_layout(read_meta(workbook))
     if layout is not None:
         findings = locate_findings(layout, list(findings))
     _clear_previous(workbook, layout)
     marked = _mark_cells(workbook, findings)
-    _add_sheet(workbook, findings, original.name, layout)
+    _add_sheet(workbook, findings, name or original.name, layout)
     if FEEDBACK_PROPERTY not in workbook.custom_doc_props.names:
         workbook.custom_doc_props.append(StringProperty(name=FEEDBACK_PROPERTY, value=FEEDBACK_PROPERTY_VALUE))
     return Annotated(workbook_bytes(workbook), tuple(marked), len(findings))

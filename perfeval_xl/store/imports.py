@@ -21,7 +21,8 @@ from perfeval_xl.store.ordering import reorder
 from perfeval_xl.store.schema import BatchRow, ManifestProjectRow, RegisterRow, SubmissionRow
 from perfeval_xl.store.txn import transaction
 
-_REGISTER_FIELDS = ("year", "file_name", "payload_hash", "key_id", "project_json", "formulas", "vba_hash")
+_REGISTER_FIELDS = ("year", "file_name", "payload_hash", "key_id", "project_json", "profile_json", "formulas",
+                    "vba_hash")
 _PROJECT_FIELDS = ("name", "unit", "department")
 
 
@@ -34,7 +35,8 @@ def import_register(store: Store, entries: Iterable[RegisterEntry], run_id: int 
             values = {
                 "year": entry.year, "file_name": entry.file_name, "payload_hash": entry.payload_hash,
                 "key_id": entry.key_id, "project_json": entry.project.model_dump_json(),
-                "formulas": dict(entry.formulas), "vba_hash": entry.vba_hash,
+                "profile_json": entry.profile.model_dump_json(), "formulas": dict(entry.formulas),
+                "vba_hash": entry.vba_hash,
             }
             stored = tx.session.execute(
                 select(*(getattr(RegisterRow, name) for name in _REGISTER_FIELDS))

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from perfeval_xl.engine.profile import ScoringProfile
 from perfeval_xl.findings import Finding, Severity, worst_severity
 from perfeval_xl.model import Project, ProjectInputs, ProjectResult
 
@@ -130,6 +131,7 @@ class RegisterEntry(BaseModel):
     payload_hash: str
     key_id: str
     project: Project
+    profile: ScoringProfile  # the scoring rules the form was issued with (grades, rounding, ...)
     formulas: dict[str, str] = {}  # "Sheet!A1" -> normalised formula text
     vba_hash: str | None = None
 

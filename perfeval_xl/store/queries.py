@@ -14,6 +14,7 @@ from typing import Any, Literal, TypeVar
 from sqlalchemy import Select, and_, exists, func, not_, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
+from perfeval_xl.engine.profile import ScoringProfile
 from perfeval_xl.model import Project
 from perfeval_xl.store.db import Store
 from perfeval_xl.store.models import Outcome, RegisterEntry, SummaryCounts
@@ -245,5 +246,6 @@ def issued_entry(store: Store, batch_id: str, project_id: str, issued_version: i
         return RegisterEntry(
             batch_id=row.batch_id, project_id=row.project_id, year=row.year, issued_version=row.issued_version,
             file_name=row.file_name, payload_hash=row.payload_hash, key_id=row.key_id,
-            project=Project.model_validate_json(row.project_json), formulas=row.formulas, vba_hash=row.vba_hash,
+            project=Project.model_validate_json(row.project_json),
+            profile=ScoringProfile.model_validate_json(row.profile_json), formulas=row.formulas, vba_hash=row.vba_hash,
         )

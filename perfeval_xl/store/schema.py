@@ -39,7 +39,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from perfeval_xl.store.columns import COLLECTOR_CLOCK, RUN_RECORD, amount, measure, rate, score
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: register.profile_json
 
 _NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -291,6 +291,7 @@ class RegisterRow(Base):
     payload_hash: Mapped[str] = mapped_column(String(128))
     key_id: Mapped[str] = mapped_column(ID)
     project_json: Mapped[str] = mapped_column(Text)  # perfeval_xl.model.Project as issued
+    profile_json: Mapped[str] = mapped_column(Text)  # perfeval_xl.engine.profile.ScoringProfile as issued
     formulas: Mapped[dict[str, str]] = mapped_column(JSON)  # "Sheet!A1" -> normalised formula text
     vba_hash: Mapped[str | None] = mapped_column(String(128))
     collector_imported_at: Mapped[dt.datetime] = _clock()

@@ -139,7 +139,8 @@ def summary_data_from_results(
     each engine finding; `inputs` give the deviation reasons as returned.
     """
     current = current or {}
-    results = {pid: r for pid, r in results.items() if manifest.project(pid) is not None}
+    known = {p.id for p in manifest.projects}
+    results = {pid: r for pid, r in results.items() if pid in known}
     frames = to_frames(manifest, dict(results), exact=True)
     reasons = {(pid, iid): i.reason for pid, inp in (inputs or {}).items() for iid, i in inp.indicators.items()}
     indicators = [dict(row, reason=reasons.get((row["project_id"], row["indicator_id"])))
@@ -155,7 +156,7 @@ def summary_data_from_results(
         sub = current.get(project.id, Submission(project.id))
         own = [*sub.findings, *result.findings]
         layout = (layouts or {}).get(project.id)
-        findings.extend(_finding_row(f, sub.file, project.id, layout) for f in own)
+        findings.extend(finding_row(f, sub.file, project.id, layout) for f in own)
         budget = result.budget
         projects.append({
             "project_id": project.id, "project_name": project.name, "unit": project.unit,
@@ -191,7 +192,10 @@ def _history_rows(submissions: Sequence[Submission], current: Mapping[str, Submi
             for s in submissions]
 
 
-def _finding_row(f: Finding, file: str, project_id: str, layout: WorkbookLayout | None) -> dict[str, object]:
+def finding_row(f: Finding, file: str, project_id: str,
+                layout: WorkbookLayout | None = None) -> dict[str, object]:
+    """A `findings` row: the finding's own file, project and cell unless it lacks them (`layout` places
+    an engine finding without a cell)."""
     where = finding_cell(layout, f) if layout is not None else None
     sheet, cell = where if where else (f.location.sheet, f.location.cell)
     return {"file": f.location.file or file, "project_id": f.location.project_id or project_id,

@@ -15,6 +15,7 @@ import json
 import sys
 from pathlib import Path
 
+from perfeval_xl.engine.profile import ScoringProfile
 from perfeval_xl.findings import Location, finding
 from perfeval_xl.model import Batch, Manifest, Project
 from perfeval_xl.store import (
@@ -55,7 +56,8 @@ def manifest() -> Manifest:
 
 def register() -> list[RegisterEntry]:
     return [RegisterEntry(batch_id=BATCH, project_id=p.id, year=2024, issued_version=1, file_name=f"{p.id}.xlsx",
-                          payload_hash=f"payload-{p.id}", key_id="ed25519:0123456789abcdef", project=p)
+                          payload_hash=f"payload-{p.id}", key_id="ed25519:0123456789abcdef", project=p,
+                          profile=ScoringProfile())
             for p in manifest().projects]
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from perfeval_xl.engine.profile import GradeBand, ScoringProfile
 from perfeval_xl.model import Batch, Indicator, IndicatorKind, Manifest, Project
 from perfeval_xl.store import (
     Outcome,
@@ -32,10 +33,16 @@ def _project(project_id: str, target: str = "≥24次") -> Project:
                                          weight=Decimal("10"), kind=IndicatorKind.POSITIVE, target_text=target),))
 
 
+# A provincial profile: its grades must come back from the store exactly as issued.
+PROFILE = ScoringProfile(name="province", score_places=1, grades=(
+    GradeBand(name="优秀", minimum=Decimal(90)), GradeBand(name="良好", minimum=Decimal(75)),
+    GradeBand(name="合格", minimum=Decimal(60)), GradeBand(name="不合格", minimum=Decimal(0))))
+
+
 def _entry(project_id: str, version: int = 1, **changes: object) -> RegisterEntry:
     values = dict(batch_id=BATCH, project_id=project_id, year=2024, issued_version=version,
                   file_name=f"{project_id}_项目.xlsx", payload_hash=f"hash-{project_id}-{version}",
-                  key_id="ed25519:0123456789abcdef", project=_project(project_id),
+                  key_id="ed25519:0123456789abcdef", project=_project(project_id), profile=PROFILE,
                   formulas={"绩效自评表!H12": "ROUND(MIN(F12/E12,1)*G12,2)"}, vba_hash=None)
     values.update(changes)
     return RegisterEntry.model_validate(values)
@@ -62,6 +69,7 @@ def test_register_import_is_idempotent_and_keeps_every_issued_version(store: Sto
     assert latest == reissued
     assert latest is not None and latest.project.indicators[0].target_text == "≥30次"
     assert issued_entry(store, BATCH, "P001", 1) == _entry("P001")
+    assert latest.profile == PROFILE and [g.name for g in latest.profile.grades] == ["优秀", "良好", "合格", "不合格"]
     assert issued_entry(store, BATCH, "P999") is None
 
 
@@ -74,6 +82,9 @@ def test_an_issued_version_never_changes(store: Store) -> None:
     assert caught.value.message().startswith(
         f"下发登记中项目 P001（批次 {BATCH}）第 1 版的内容与数据库中已登记的不一致")
     assert dump(store) == before  # P003 of the same import was rolled back too
+    with pytest.raises(StoreError) as caught:
+        import_register(store, [_entry("P001", profile=ScoringProfile())])
+    assert caught.value.code == "STORE_REGISTER_CONFLICT"  # the scoring rules are part of what was issued
 
 
 def _manifest(deadline: dt.datetime | None = None, *projects: Project) -> Manifest:

@@ -1,0 +1,154 @@
+"""Reads that give back the models the collector stored: the batch, the issued definitions and
+profile, the current results and inputs, the open findings and the received files.
+
+What the summary and the feedback are made from when all the bureau has is the database.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import exists, not_, select
+
+from perfeval_xl.engine.profile import ScoringProfile
+from perfeval_xl.model import Batch, Project, ProjectInputs, ProjectResult
+from perfeval_xl.store.db import Store
+from perfeval_xl.store.errors import StoreError
+from perfeval_xl.store.queries import findings
+from perfeval_xl.store.rebuild import project_result
+from perfeval_xl.store.schema import (
+    BatchRow,
+    FileRow,
+    FundResultRow,
+    GroupResultRow,
+    IndicatorResultRow,
+    ManifestProjectRow,
+    ProjectResultRow,
+    ReceiptRow,
+    RegisterRow,
+)
+from perfeval_xl.store.schema import SubmissionRow as Sub
+
+Row = dict[str, Any]
+
+
+def stored_batch(store: Store, batch_id: str | None = None) -> Batch:
+    """The batch `batch_id`, or the only batch of the store; StoreError when there is none to choose."""
+    with store.read() as session:
+        rows = session.execute(select(BatchRow).order_by(BatchRow.batch_id)).scalars().all()
+        known = [row.batch_id for row in rows]
+        if not rows:
+            raise StoreError("STORE_NO_BATCH")
+        if batch_id is None and len(rows) > 1:
+            raise StoreError("STORE_BATCH_AMBIGUOUS", batches="、".join(known))
+        row = rows[0] if batch_id is None else next((r for r in rows if r.batch_id == batch_id), None)
+        if row is None:
+            raise StoreError("STORE_BATCH_UNKNOWN", batch_id=batch_id, batches="、".join(known))
+        return Batch(year=row.year, batch_id=row.batch_id, bureau=row.bureau, deadline=row.deadline)
+
+
+def expected_projects(store: Store, batch_id: str) -> list[Row]:
+    """The manifest's projects of the batch (project_id, name, unit, department), by id."""
+    mp = ManifestProjectRow
+    with store.read() as session:
+        return [dict(row) for row in session.execute(
+            select(mp.project_id, mp.name, mp.unit, mp.department).where(mp.batch_id == batch_id)
+            .order_by(mp.project_id)).mappings()]
+
+
+def issued_projects(store: Store, batch_id: str, versions: Mapping[str, int | None]) -> dict[str, Project]:
+    """Each registered project's definition as issued: the version `versions` names when the register
+    holds it, otherwise the latest."""
+    chosen: dict[str, tuple[int, str]] = {}
+    with store.read() as session:
+        rows = session.execute(select(RegisterRow.project_id, RegisterRow.issued_version, RegisterRow.project_json)
+                               .where(RegisterRow.batch_id == batch_id)
+                               .order_by(RegisterRow.project_id, RegisterRow.issued_version))
+        for project_id, version, text in rows:
+            held = chosen.get(project_id)
+            if held is None or held[0] != versions.get(project_id):
+                chosen[project_id] = (version, text)
+    return {project_id: Project.model_validate_json(text) for project_id, (_, text) in chosen.items()}
+
+
+def batch_profile(store: Store, batch_id: str) -> ScoringProfile | None:
+    """The scoring rules of the batch: the profile most projects' latest issued forms carry (a batch is
+    issued under one profile; a re-issue under other rules counts once per project). None: nothing issued."""
+    latest: dict[str, str] = {}
+    with store.read() as session:
+        for project_id, text in session.execute(
+                select(RegisterRow.project_id, RegisterRow.profile_json).where(RegisterRow.batch_id == batch_id)
+                .order_by(RegisterRow.project_id, RegisterRow.issued_version)):
+            latest[project_id] = text
+    if not latest:
+        return None
+    counts = Counter(latest.values())
+    text = min(counts, key=lambda t: (-counts[t], t))
+    return ScoringProfile.model_validate_json(text)
+
+
+def current_project_results(store: Store, batch_id: str) -> dict[int, ProjectResult]:
+    """The stored result of each current submission of the batch, by submission id."""
+
+    def rows(table: Any, *extra: Any, order: bool = True) -> list[Row]:
+        stmt = (select(*extra, *table.__table__.c).join(Sub, Sub.id == table.submission_id)
+                .where(Sub.batch_id == batch_id, Sub.is_current))
+        if order:
+            stmt = stmt.order_by(table.submission_id, table.position)
+        return [dict(row) for row in session.execute(stmt).mappings()]
+
+    with store.read() as session:
+        heads = rows(ProjectResultRow, Sub.project_id, order=False)
+        funds, groups, indicators = (_by_submission(rows(t)) for t in (FundResultRow, GroupResultRow,
+                                                                          IndicatorResultRow))
+    return {head["submission_id"]: project_result(head["project_id"], head, funds[head["submission_id"]],
+                                                  groups[head["submission_id"]], indicators[head["submission_id"]])
+            for head in heads}
+
+
+def current_inputs(store: Store, batch_id: str) -> dict[int, ProjectInputs]:
+    """The inputs each current submission of the batch was read with, by submission id."""
+    with store.read() as session:
+        rows = session.execute(select(Sub.id, Sub.inputs_json).where(
+            Sub.batch_id == batch_id, Sub.is_current, Sub.inputs_json.is_not(None)))
+        return {sid: ProjectInputs.model_validate_json(text) for sid, text in rows}
+
+
+def open_findings(store: Store, batch_id: str) -> list[Row]:
+    """queries.findings(scope="open") of the batch, plus those of files no project could be read from
+    (a corrupt file, a CSV renamed .xlsx): they belong to no batch, so every batch shows them."""
+    rows = findings(store, batch_id, "open")
+    with store.read() as session:
+        loose = set(session.execute(select(FileRow.sha256).where(
+            not_(exists(select(Sub.id).where(Sub.file_sha256 == FileRow.sha256))))).scalars())
+    if loose:
+        rows += [row for row in findings(store, None, "open") if row["file_sha256"] in loose]
+    return sorted(rows, key=lambda row: row["finding_id"])
+
+
+def received_files(store: Store, hashes: Collection[str]) -> dict[str, Row]:
+    """sha256 -> original_name, archive_path, outcome, sender_unit and received_at (the earliest
+    receipt-log line naming the file; else "" and the time the collector first saw it)."""
+    wanted = set(hashes)
+    with store.read() as session:
+        files = [dict(row) for row in session.execute(
+            select(FileRow.sha256, FileRow.original_name, FileRow.archive_path, FileRow.outcome,
+                   FileRow.collector_first_seen_at).order_by(FileRow.seen_seq)).mappings() if row["sha256"] in wanted]
+        receipts: dict[str, tuple[str, Any]] = {}
+        for sha256, sender, received_at in session.execute(
+                select(ReceiptRow.file_sha256, ReceiptRow.sender_unit, ReceiptRow.received_at)
+                .order_by(ReceiptRow.received_at, ReceiptRow.id)):
+            if sha256 in wanted:
+                receipts.setdefault(sha256, (sender, received_at))
+    for row in files:
+        row["sender_unit"], row["received_at"] = receipts.get(row["sha256"], ("", row["collector_first_seen_at"]))
+    return {row["sha256"]: row for row in files}
+
+
+def _by_submission(rows: Iterable[Row]) -> defaultdict[int, list[Row]]:
+    grouped: defaultdict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        grouped[row["submission_id"]].append(row)
+    return grouped
