@@ -20,10 +20,14 @@ from pathlib import Path
 
 from perfeval_xl.api import ScoredBatch, load_batch
 from perfeval_xl.collect import CollectOptions, CollectResult, collect
+from perfeval_xl.feedback.from_store import feedback_from_store
 from perfeval_xl.integrity.keys import generate_keypair, write_private_key, write_public_key
 from perfeval_xl.libreoffice import find_soffice, recalculate
 from perfeval_xl.manifest import read_manifest
 from perfeval_xl.simulate.returns import SimulatedReturn, simulate_returns
+from perfeval_xl.store import open_store
+from perfeval_xl.summary import write_csv, write_summary
+from perfeval_xl.summary.from_store import summary_data_from_store
 from perfeval_xl.writer.generate import generate
 
 MARKER = ".perfeval-demo"
@@ -104,14 +108,17 @@ def run_demo(out: Path, workers: int | None = None, use_libreoffice: bool = True
     collected = collect(options)
 
     say("summary")
-    from perfeval_xl.commands.summary_cmd import write_summary_from_db
-
     summary = out / "汇总.xlsx"
-    write_summary_from_db(options.database, summary, csv_dir=out / "summary-csv")
-    say("feedback")
-    from perfeval_xl.commands.feedback_cmd import write_feedback_from_db
-
-    feedback = write_feedback_from_db(options.database, options.archive_dir, out / "feedback")
+    store = open_store(options.database, create=False)
+    try:
+        data = summary_data_from_store(store)
+        write_summary(data, summary)
+        write_csv(data, out / "summary-csv")
+        say("feedback")
+        feedback = [r.feedback.path for r in feedback_from_store(store, options.archive_dir, out / "feedback")
+                    if r.feedback is not None]
+    finally:
+        store.close()
     return DemoResult(out=out, forms=forms, register=register, public_key=public, batch=batch, returns=returns,
                       recalculated_by=recalculated_by, collected=collected, summary=summary, feedback=feedback)
 

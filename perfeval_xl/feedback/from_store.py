@@ -44,7 +44,7 @@ def feedback_from_store(store: Store, archive_root: Path, out_dir: Path,
     by_file: dict[str, list[Finding]] = {}
     for row in open_findings(store, batch.batch_id):
         by_file.setdefault(row["file_sha256"], []).append(finding_from_row(row))
-    wanted = {sha: found for sha, found in by_file.items() if any(f.severity.rank > Severity.INFO.rank for f in found)}
+    wanted = {sha: found for sha, found in by_file.items() if any(_worth_sending(f) for f in found)}
     files = received_files(store, wanted)
     projects = {row["project_id"]: row for row in expected_projects(store, batch.batch_id)}
     used: set[str] = set()
@@ -87,3 +87,9 @@ def _letter(batch: Batch, file: Mapping[str, Any], project: Mapping[str, Any], p
     return LetterInfo(bureau=batch.bureau, year=batch.year, unit=project.get("unit") or file["sender_unit"],
                       project_id=project_id or "", project_name=project.get("name", ""),
                       received_at=file["received_at"])
+
+
+def _worth_sending(f: Finding) -> bool:
+    """Errors and rejects always; a warning only when it points at a cell the unit can act on
+    (a file-level signal such as "re-saved by another application" alone is no reason to write back)."""
+    return f.severity.rank >= Severity.ERROR.rank or (f.severity is Severity.WARNING and f.location.cell is not None)
