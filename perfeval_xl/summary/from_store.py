@@ -51,12 +51,11 @@ def summary_data_from_store(store: Store, batch_id: str | None = None) -> Summar
     history = submission_history(store, bid)
     current = {row["project_id"]: row for row in history if row["is_current"]}
     open_rows = open_findings(store, bid)
-    own: defaultdict[int, list[Finding]] = defaultdict(list)
+    own: defaultdict[int, list[Finding]] = defaultdict(list)  # open findings by version
     for row in open_rows:
         if row["submission_id"] is not None:
             own[row["submission_id"]].append(finding_from_row(row))
-    versions = {row["submission_id"]: _submission(row, own[row["submission_id"]] if row["is_current"] else ())
-                for row in history}
+    versions = {row["submission_id"]: _submission(row, own.get(row["submission_id"], ())) for row in history}
     results = current_project_results(store, bid)
     inputs = current_inputs(store, bid)
     profile = batch_profile(store, bid)
