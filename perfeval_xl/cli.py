@@ -24,7 +24,7 @@ app = typer.Typer(
 
 @app.command()
 def version() -> None:
-    """Print the installed version."""
+    """显示版本号。"""
     from perfeval_xl import __version__
 
     typer.echo(__version__)

@@ -1,9 +1,10 @@
-"""Render sample forms as PNG images for the README (docs/images/).
+"""Render sample forms and the demo's summary as PNG images for the README (docs/images/).
 
 Writes the sample batch (samples/manifest.yaml) filled in with samples/inputs.yaml,
 prints every workbook to PDF with LibreOffice (a forced recalculation first), and
-turns the first page of chosen sheets into PNGs with pdftoppm. Needs LibreOffice,
-a CJK font (Debian: fonts-noto-cjk) and poppler-utils.
+turns the first page of chosen sheets into PNGs with pdftoppm; then runs the demo and
+renders its summary workbook's 汇总 and 等级分布 (charts) pages the same way. Needs
+LibreOffice, a CJK font (Debian: fonts-noto-cjk) and poppler-utils.
 
 Usage: python scripts/render_forms.py [--out docs/images] [--resolution 60]
 
@@ -38,6 +39,7 @@ IMAGES = (
     ("S000", "指标体系", "sample-framework-scoring.png"),
     ("S002", "预算执行", "sample-budget.png"),
 )
+SUMMARY_IMAGES = (("汇总", "summary-projects.png"), ("等级分布", "summary-charts.png"))
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,22 @@ def render(out: Path, resolution: int) -> list[Path]:
             pages = sheet_pages(PdfReader(pdfs[project_id]), [s.name for s in layout.sheets if not s.very_hidden])
             render_page(pdfs[project_id], pages[sheet][0], out / image, resolution)
             written.append(out / image)
+        written += render_summary(Path(tmp), out, resolution)
+    return written
+
+
+def render_summary(tmp: Path, out: Path, resolution: int) -> list[Path]:
+    """The demo's summary workbook: its first 汇总 page and its 等级分布 page with the charts."""
+    from perfeval_xl.demo import run_demo
+
+    result = run_demo(tmp / "demo", use_libreoffice=False)
+    pdf = convert_to_pdf([result.summary], tmp / "summary-pdf")[0]
+    pages = sheet_pages(PdfReader(pdf), [name for name, _ in SUMMARY_IMAGES] + ["按部门", "指标明细", "指标明细2",
+                                                                              "问题清单", "未报送清单", "提交历史"])
+    written = []
+    for sheet, image in SUMMARY_IMAGES:
+        render_page(pdf, pages[sheet][0], out / image, resolution)
+        written.append(out / image)
     return written
 
 

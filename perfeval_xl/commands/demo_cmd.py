@@ -26,9 +26,9 @@ def demo(
     workers: Annotated[int, typer.Option("--workers", help="并行进程数（默认为 CPU 核数）")] = 0,
     no_libreoffice: Annotated[bool, typer.Option("--no-libreoffice", help="不用 LibreOffice 重算模拟报送")] = False,
 ) -> None:
-    """Run the main job on the bundled sample batch and say where to look.
+    """在自带的示例批次上运行完整流程（生成、模拟报送、回收、汇总、反馈），并说明结果在哪里。
 
-    Example: perfeval demo --out demo-out
+    示例：perfeval demo --out demo-out
     """
     console = Console()
     started = time.monotonic()

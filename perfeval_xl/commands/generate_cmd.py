@@ -26,14 +26,12 @@ def generate_command(
     key: Annotated[Path | None, typer.Option("--key", help="本批次签名私钥（perfeval keygen 生成）")] = None,
     register: Annotated[Path | None, typer.Option("--register", help="发放登记簿（默认：输出文件夹旁的 <文件夹名>.register.jsonl）")] = None,
 ) -> None:
-    """Generate one locked workbook per project.
+    """为清单中的每个项目生成一个锁定、签名的工作簿，并在输出文件夹旁写出发放登记簿。
 
-    Example: perfeval generate samples/manifest.yaml --out out/forms
+    --formulas xlwings 生成启用宏的 .xlsm：装有 Python 和 xlwings 时由自定义函数计分，
+    其他环境自动使用同样的原生公式（见 macros/README.md）；已安装的 xlwings 须为锁定版本。
 
-    With --formulas xlwings the workbooks are macro-enabled (.xlsm): each score calls the
-    perfeval_xl UDFs through xlwings where Python is set up and falls back to the same
-    native formulas elsewhere (see macros/README.md). The installed xlwings must be the
-    pinned version.
+    示例：perfeval generate samples/manifest.yaml --out out/forms --key ~/keys/2024.key
     """
     console = Console(stderr=True)
     if formulas not in FLAVOURS:
