@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from perfeval_xl.collect import CollectOptions, collect
 from perfeval_xl.collect.run import CollectError
@@ -47,7 +48,8 @@ def collect_command(
 
             result = collect(options, progress)
     except (CollectError, LockBusy, StoreError) as exc:
-        console.print(f"[red]{exc}[/red]")
+        text = exc.message() if isinstance(exc, StoreError) else str(exc)
+        console.print(Text(text, style="red"))  # Text: paths and URLs are never markup
         raise typer.Exit(1) from exc
     counts = result.counts
     table = Table(title=f"回收情况（第 {result.run_id} 次运行；本次新收 {result.new} 份，文件夹共 {result.files} 份）")

@@ -91,3 +91,19 @@ def test_a_register_of_another_batch_is_refused(returned: Batch, tmp_path: Path)
     result = CliRunner().invoke(app, ["collect", str(returned.returns), "--manifest", str(returned.manifest),
                                       "--register", str(other), "--work", str(tmp_path / "w")])
     assert result.exit_code == 1 and "不符" in result.output
+
+
+def test_two_collectors_started_together(returned: Batch, tmp_path: Path) -> None:
+    """One works, the other refuses cleanly, naming the running one (real processes)."""
+    import subprocess
+    import sys
+
+    args = [sys.executable, "-c", "from perfeval_xl.cli import main; main()", "collect", str(returned.returns),
+            "--manifest", str(returned.manifest), "--register", str(returned.register),
+            "--receipts", str(returned.receipts), "--work", str(tmp_path / "work"), "--workers", "1"]
+    children = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(child.wait(timeout=300), *child.communicate()) for child in children]
+    codes = sorted(code for code, _, _ in results)
+    assert codes == [0, 1], results
+    refused = next(err for code, _, err in results if code == 1)
+    assert "另一个汇总程序正在运行" in refused and "本次运行未做任何改动" in refused
