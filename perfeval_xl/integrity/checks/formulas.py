@@ -9,6 +9,8 @@ first. Cached results are not judged here: recomputation compares them.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from collections.abc import Mapping
 
 from perfeval_xl.findings import Finding, finding
@@ -54,7 +56,7 @@ def check_formulas(ctx: CheckContext) -> list[Finding]:
         if sheet_name not in masters:
             masters[sheet_name] = shared_masters(sheet.formulas)
         text = formula_text(ref, stored, masters[sheet_name])
-        if text is None or not _same(normal, text):
+        if text is None or (text != written.get(key) and not _same(normal, text)):
             out.append(finding("FORMULA_CHANGED", where, sheet=sheet_name, cell=ref, expected=shown_expected,
                                found=text if text is not None else "（无法读取的共享公式）"))
     return out
@@ -84,8 +86,12 @@ def formula_text(ref: str, cell: FormulaCell, masters: SharedMasters) -> str | N
         return None
 
 
+# Returns share formula texts across files (same rules, same rows): normalise each text once per worker.
+_normalised = lru_cache(maxsize=1 << 16)(normalise_formula)
+
+
 def _same(normal: str, actual: str) -> bool:
     try:
-        return normalise_formula(actual) == normal
+        return _normalised(actual) == normal
     except FormulaSyntaxError:
         return False
