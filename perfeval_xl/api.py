@@ -21,7 +21,7 @@ from perfeval_xl.engine.profile import ScoringProfile
 from perfeval_xl.findings import Finding
 from perfeval_xl.manifest import load_manifest
 from perfeval_xl.manifest.inputs_reader import read_inputs
-from perfeval_xl.model import Manifest, ProjectInputs, ProjectResult
+from perfeval_xl.model import Manifest, Project, ProjectInputs, ProjectResult
 
 
 @dataclass(frozen=True)
@@ -55,12 +55,30 @@ def load_batch(manifest: str | Path, inputs: str | Path | None = None) -> Scored
     return ScoredBatch(loaded.manifest, loaded.profile, given, results, problems)
 
 
-def _num(value: Decimal | None) -> float | None:
+def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def to_frames(manifest: Manifest, results: dict[str, ProjectResult], lang: str = "zh") -> BatchFrames:
-    """Flatten engine results into DataFrames (numbers as floats; exact Decimals stay on the objects)."""
+def _same(value: Decimal | None) -> Decimal | None:
+    return value
+
+
+def first_level_scores(project: Project, result: ProjectResult) -> tuple[tuple[str, Decimal | None], ...]:
+    """(name, score) of each first-level category in form order: a group's subtotal, or the score of
+    an indicator that stands at the first level itself (预算执行率 on the national form)."""
+    groups = {g.path[0]: g.score for g in result.groups if g.level == 1}
+    out: dict[str, Decimal | None] = {}
+    for ind, r in zip(project.indicators, result.indicators):
+        name = ind.path[0] if ind.path else ind.name
+        if name not in out:
+            out[name] = groups.get(name) if ind.path else r.score
+    return tuple(out.items())
+
+
+def to_frames(manifest: Manifest, results: dict[str, ProjectResult], lang: str = "zh",
+              exact: bool = False) -> BatchFrames:
+    """Flatten engine results into DataFrames: numbers as floats, or as the engine's Decimals when `exact`."""
+    _num = _same if exact else _float
     projects, indicators, groups, findings = [], [], [], []
     for project in manifest.projects:
         result = results.get(project.id)
@@ -73,12 +91,9 @@ def to_frames(manifest: Manifest, results: dict[str, ProjectResult], lang: str =
             "execution_rate": _num(result.budget.execution_rate), "total": _num(result.total),
             "grade": result.grade, "unfilled": result.unfilled, "findings": len(result.findings),
         }
-        for group in result.groups:
-            if group.level == 1:
-                row[f"score:{group.name}"] = _num(group.score)
+        for name, score in first_level_scores(project, result):
+            row[f"score:{name}"] = _num(score)
         for ind, r in zip(project.indicators, result.indicators):
-            if not ind.path:
-                row[f"score:{ind.name}"] = _num(r.score)
             indicators.append({
                 "project_id": project.id, "indicator_id": ind.id, "code": ind.code,
                 "level1": ind.path[0] if ind.path else ind.name, "path": "/".join(ind.path), "name": ind.name,

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import typer
 
+from perfeval_xl.commands.check_cmd import check
+from perfeval_xl.commands.collect_cmd import collect_command
 from perfeval_xl.commands.demo_cmd import demo
 from perfeval_xl.commands.generate_cmd import generate_command
 from perfeval_xl.commands.manifest_cmds import manifest_template, schema, score, validate_manifest
+from perfeval_xl.commands.xlwings_cmd import xlwings_app
 from perfeval_xl.integrity.cli_keygen import keygen
 
 app = typer.Typer(
@@ -32,6 +35,9 @@ app.command("validate-manifest")(validate_manifest)
 app.command("generate")(generate_command)
 app.command("score")(score)
 app.command("schema")(schema)
+app.command("check")(check)
+app.command("collect")(collect_command)
+app.add_typer(xlwings_app, name="xlwings")
 
 
 def main() -> None:

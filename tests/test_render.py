@@ -11,6 +11,8 @@ from perfeval_xl.findings import Location, finding
 @pytest.mark.parametrize(("loc", "zh", "en"), [
     (Location(sheet="指标", row=12, column="J 年度指标值"), "指标 第12行 列J 年度指标值", "指标, row 12, column J 年度指标值"),
     (Location(sheet="项目", row=9), "项目 第9行", "项目, row 9"),
+    (Location(file="r.xlsx", sheet="绩效自评", cell="I7", indicator_id="S002-01", field="reason"),
+     "绩效自评 I7", "绩效自评, I7"),
     (Location(file="m.yaml", column="projects[0].indicators[1].target_text"),
      "projects[0].indicators[1].target_text", "projects[0].indicators[1].target_text"),
     (Location(project_id="S002", indicator_id="S002-01", field="actual"),

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from perfeval_xl.integrity.register import default_register_path
+from perfeval_xl.layout.flavour import FLAVOURS
 from perfeval_xl.manifest import read_manifest
 from perfeval_xl.integrity.errors import IntegrityError as KeyFileError
 from perfeval_xl.writer.generate import GenerateError, generate
@@ -28,10 +29,15 @@ def generate_command(
     """Generate one locked workbook per project.
 
     Example: perfeval generate samples/manifest.yaml --out out/forms
+
+    With --formulas xlwings the workbooks are macro-enabled (.xlsm): each score calls the
+    perfeval_xl UDFs through xlwings where Python is set up and falls back to the same
+    native formulas elsewhere (see macros/README.md). The installed xlwings must be the
+    pinned version.
     """
     console = Console(stderr=True)
-    if formulas != "native":
-        console.print(f"[red]暂不支持 --formulas {formulas}；可用：native[/red]")
+    if formulas not in FLAVOURS:
+        console.print(f"[red]未知的 --formulas {formulas}；可用：{'、'.join(FLAVOURS)}[/red]")
         raise typer.Exit(2)
     loaded = read_manifest(manifest)
     if not loaded.ok or loaded.manifest is None:
@@ -48,7 +54,7 @@ def generate_command(
         task = bar.add_task("generate", total=total)
         try:
             paths = generate(loaded, out, force=force, workers=workers or None, key_path=key,
-                             register_path=register, progress=lambda n: bar.advance(task, n))
+                             register_path=register, progress=lambda n: bar.advance(task, n), formulas=formulas)
         except (GenerateError, IssueError, KeyFileError) as exc:
             console.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from exc

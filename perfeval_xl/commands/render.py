@@ -35,12 +35,14 @@ def is_error(finding: Finding) -> bool:
 
 
 def describe_location(loc: Location, lang: Lang) -> str:
-    """"指标 第12行 列J 年度指标值" for a sheet cell; the key path of a YAML file; else
-    the project, indicator and input field."""
+    """"绩效自评 I7" for a workbook cell; "指标 第12行 列J 年度指标值" for a manifest row;
+    the key path of a YAML file; else the project, indicator and input field."""
     zh = lang is Lang.zh
     parts: list[str] = []
     if loc.sheet:
         parts.append(loc.sheet)
+        if loc.cell:
+            parts.append(loc.cell)
         if loc.row is not None:
             parts.append(f"第{loc.row}行" if zh else f"row {loc.row}")
         if loc.column:

@@ -95,6 +95,12 @@ class FormulaBuilder:
             return body
         return f"IF({refs.not_applicable}={text(self.profile.not_applicable_label)},{BLANK},{body})"
 
+    def not_applicable(self, na_cell: str | None, formula: str) -> str:
+        """`formula` showing "" while its row is marked 不适用 (unchanged where there is no such choice)."""
+        if na_cell is None:
+            return formula
+        return f"=IF({na_cell}={text(self.profile.not_applicable_label)},{BLANK},{formula.removeprefix('=')})"
+
     # --- indicator rows ----------------------------------------------------------------------
 
     def rate(self, ind: ResolvedIndicator, refs: RowRefs) -> str | None:
@@ -105,8 +111,8 @@ class FormulaBuilder:
         if kind in (IndicatorKind.POSITIVE, IndicatorKind.EQUAL) and a > 0:
             body = f"{b}/{num(a)}"
         elif kind is IndicatorKind.REVERSE and ind.reverse_variant == "linear" and a > 0:
-            body = f"1-({b}-{num(a)})/{num(a)}"
-        elif kind is IndicatorKind.REVERSE and ind.reverse_variant != "linear":
+            body = f"IF({b}>0,1-({b}-{num(a)})/{num(a)},{BLANK})"
+        elif kind is IndicatorKind.REVERSE and a > 0:
             body = f"IF({b}>0,{num(a)}/{b},{BLANK})"
         else:
             return None
@@ -118,6 +124,7 @@ class FormulaBuilder:
             return None
         kind, w, b = ind.kind, refs.weight, refs.actual
         a = ind.target_value
+        full = self._round_score(w)  # full marks, rounded like every score (a weight may carry 3 decimals)
         if kind in (IndicatorKind.QUALITATIVE, IndicatorKind.DIRECT, IndicatorKind.BUDGET):
             return None
         if kind is IndicatorKind.BANDED:
@@ -132,16 +139,16 @@ class FormulaBuilder:
             if ind.reverse_variant == "linear":
                 if a > 0:
                     rate = f"1-({b}-{num(a)})/{num(a)}"
-                    body = f"IF({b}<={num(a)},{w},{self._capped(rate, w, may_be_negative=True)})"
+                    body = f"IF({b}<={num(a)},{full},{self._capped(rate, w, may_be_negative=True)})"
                 else:
-                    body = f"IF({b}<=0,{w},0)"
+                    body = f"IF({b}<=0,{full},0)"
             else:
-                body = f"IF({b}<={num(a)},{w},{self._capped(f'{num(a)}/{b}', w)})"
+                body = f"IF({b}<={num(a)},{full},{self._capped(f'{num(a)}/{b}', w)})"
         elif kind is IndicatorKind.EQUAL and a == 0:
-            body = f"IF({b}<=0,{w},0)"
+            body = f"IF({b}<=0,{full},0)"
         else:  # positive, and equal with a positive target
             assert a is not None
-            body = w if a == 0 else self._capped(f"{b}/{num(a)}", w)
+            body = full if a == 0 else self._capped(f"{b}/{num(a)}", w)
         return "=" + self._na(refs, self._guard(b, body))
 
     def _banded(self, ind: ResolvedIndicator, b: str, w: str) -> str:
@@ -170,12 +177,7 @@ class FormulaBuilder:
         if kind is IndicatorKind.QUALITATIVE:
             s, tier = refs.score_input, refs.actual
             assert s is not None
-            cond = "FALSE"
-            for t in reversed(self.profile.qualitative_tiers):
-                high_op = "<=" if t.high_inclusive else "<"
-                # Compare s/w with the tier's fractions: 0.8*w can carry float noise, s/w does not.
-                inside = f"AND({s}/{w}>={num(t.low)},{s}/{w}{high_op}{num(t.high)})"
-                cond = f"IF({tier}={text(t.name)},{inside},{cond})"
+            cond = self.tier_condition(tier, s, w)
             body = f"IF(ISNUMBER({s}),IF({s}<0,{BLANK},IF({cond},{self._round_score(s)},{BLANK})),{BLANK})"
         elif kind is IndicatorKind.DIRECT:
             s = refs.score_input
@@ -186,6 +188,21 @@ class FormulaBuilder:
         else:
             return f"={BLANK}"
         return "=" + self._na(refs, body)
+
+    def tier_condition(self, tier: str, s: str, w: str) -> str:
+        """Whether score `s` lies inside the tier chosen in `tier` (the 得分 rule and its validation).
+
+        s/w is compared with the tier's fractions after the same 10-decimal snap as scores:
+        in binary 2.4/3 is 0.7999999999999999, yet 2.4 is exactly 80% of 3 (LibreOffice
+        compares approximately and hides this; an exact comparison would reject the score).
+        """
+        ratio = f"ROUND({s}/{w},{SNAP_PLACES})"
+        cond = "FALSE"
+        for t in reversed(self.profile.qualitative_tiers):
+            high_op = "<=" if t.high_inclusive else "<"
+            inside = f"AND({ratio}>={num(t.low)},{ratio}{high_op}{num(t.high)})"
+            cond = f"IF({tier}={text(t.name)},{inside},{cond})"
+        return cond
 
     # --- budget ------------------------------------------------------------------------------
 
@@ -218,7 +235,9 @@ class FormulaBuilder:
 
     @staticmethod
     def sum_plain(cells: Sequence[str]) -> str:
-        return f"=SUM({','.join(cells)})"
+        """Σ of locked amounts; "" when none is given (the engine's None, not 0)."""
+        given = ",".join(f"ISNUMBER({c})" for c in cells)
+        return f"=IF(OR({given}),SUM({','.join(cells)}),{BLANK})"
 
     # --- aggregates --------------------------------------------------------------------------
 
@@ -248,7 +267,8 @@ class FormulaBuilder:
         if not p.allow_not_applicable:
             if _literal(needed) == 0:
                 return f"={BLANK}"
-            return f"=IF({count}<{needed},{BLANK},{total})"
+            # Σ of 2-decimal scores, rounded so binary noise (89.99999999999999) never meets a grade bound.
+            return f"=IF({count}<{needed},{BLANK},ROUND({total},{p.score_places}))"
         rescaled = self._round_score(f"{total}*{num(p.total_points)}/{weight_sum}")
         return f"=IF(OR({needed}=0,{count}<{needed}),{BLANK},IF({weight_sum}>0,{rescaled},{BLANK}))"
 
@@ -282,6 +302,14 @@ class FormulaBuilder:
     @staticmethod
     def evaluator_count(score_range: str) -> str:
         return f"=SUMPRODUCT(ISNUMBER({score_range})*({score_range}>=0)*({score_range}<=100))"
+
+    @staticmethod
+    def evaluator_spread(cells: Sequence[str], count_cell: str) -> str:
+        """Highest minus lowest valid score (0 ≤ s ≤ 100); an invalid entry never counts."""
+        valid = "AND(ISNUMBER({0}),{0}>=0,{0}<=100)"
+        high = ",".join(f"IF({valid.format(c)},{c},-1)" for c in cells)
+        low = ",".join(f"IF({valid.format(c)},{c},101)" for c in cells)
+        return f"=IF({count_cell}>0,MAX({high})-MIN({low}),{BLANK})"
 
     @staticmethod
     def evaluator_mean(score_range: str, count_cell: str) -> str:

@@ -52,17 +52,20 @@ def positive(a: Decimal, b: Decimal, w: Decimal, strict_met: bool, profile: Scor
 
 
 def reverse(a: Decimal, b: Decimal, w: Decimal, strict_met: bool, variant: str, profile: ScoringProfile) -> Scored:
-    """B ≤ A → w; else A/B × w (ratio) or (1 − (B−A)/A) × w, 0 once B ≥ 2A (linear)."""
+    """B ≤ A → w; else A/B × w (ratio) or (1 − (B−A)/A) × w, 0 once B ≥ 2A (linear).
+
+    The completion rate is not defined for a zero target, nor when B = 0 (REFERENCE §3).
+    """
     met = b < a if strict_met else b <= a
     if variant == "linear":
         if a == ZERO:
             return Scored(rate=None, raw_score=w if b <= a else ZERO, met=met)
         rate = ONE - div(b - a, a)
-        return Scored(rate=rate, raw_score=_capped(rate, w, profile), met=met)
+        return Scored(rate=rate if b > ZERO else None, raw_score=_capped(rate, w, profile), met=met)
     if b == ZERO:
         return Scored(rate=None, raw_score=w, met=met)
     rate = div(a, b)
-    return Scored(rate=rate, raw_score=_capped(rate, w, profile), met=met)
+    return Scored(rate=rate if a > ZERO else None, raw_score=_capped(rate, w, profile), met=met)
 
 
 def equal(a: Decimal, b: Decimal, w: Decimal, profile: ScoringProfile) -> Scored:

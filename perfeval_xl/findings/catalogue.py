@@ -35,10 +35,19 @@ def entries(layer: str, rows: list[tuple[str, Severity, str, str, str, str]]) ->
 
 def _merge() -> dict[str, CatalogueEntry]:
     # Explicit list of layers: a new layer adds its module here.
-    from perfeval_xl.findings import codes_engine, codes_gate, codes_integrity, codes_manifest
+    from perfeval_xl.findings import (
+        codes_collect,
+        codes_engine,
+        codes_gate,
+        codes_intake,
+        codes_integrity,
+        codes_manifest,
+        codes_store,
+    )
 
     merged: dict[str, CatalogueEntry] = {}
-    for module in (codes_engine, codes_manifest, codes_gate, codes_integrity):
+    for module in (codes_engine, codes_manifest, codes_gate, codes_intake, codes_integrity, codes_store,
+                   codes_collect):
         for code, entry in module.ENTRIES.items():
             if code in merged:
                 raise ValueError(f"finding code {code} defined in two layers")

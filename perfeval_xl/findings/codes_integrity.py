@@ -1,12 +1,28 @@
-"""Codes of the integrity layer: signature verification and key files.
+"""Codes of the integrity layer: verification of a returned workbook, and key files.
 
-SIGNATURE_* are findings on a returned workbook (all reject: REFERENCE §4).
+Findings on a returned workbook (`integrity.verify.INTEGRITY_CHECKS`), one class each
+(docs/integrity.md explains them to bureau staff):
+
+- signature: SIGNATURE_MISSING / _MALFORMED / _INVALID, SIGNATURE_UNKNOWN_KEY (reject);
+  SIGNATURE_NOT_REQUIRED (info: the batch was issued unsigned); SIGNATURE_NOT_VERIFIED (warning: no key given);
+- locked content: LOCKED_CELL_CHANGED, one per changed cell (reject);
+- formulas: FORMULA_REPLACED (a value where a formula was), FORMULA_CHANGED (reject);
+- sheets: SHEET_RENAMED, SHEET_ADDED, SHEET_REMOVED (reject);
+- batch and period: WRONG_BATCH, WRONG_PERIOD (reject);
+- macros: VBA_UNEXPECTED (reject), VBA_CHANGED (warning, a workbook issued as .xlsm);
+- no issued definition to compare with: ISSUE_DEFINITION_UNREADABLE (reject);
+- signals, not proof (warning, REFERENCE §4 and §8): SHEET_PROTECTION_REMOVED,
+  WORKBOOK_PROTECTION_REMOVED, SHEET_VISIBILITY_CHANGED, RESAVED_ELSEWHERE.
+
 KEY_* describe problems with the bureau's own key files; they are raised as
 `IntegrityError` by the key functions and shown by the CLI, never stored per workbook.
 """
 
 from perfeval_xl.findings.catalogue import entries
 from perfeval_xl.findings.model import Severity as S
+
+_AS_ISSUED_ZH = "请使用财政部门下发的原始表格重新填报，只在可填写的单元格中录入。"
+_AS_ISSUED_EN = "Fill in the form exactly as issued, typing only into the input cells."
 
 ENTRIES = entries("integrity", [
     ("SIGNATURE_MISSING", S.REJECT,
@@ -18,14 +34,89 @@ ENTRIES = entries("integrity", [
      "The workbook's signature is malformed ({detail}); it may have been edited.",
      "请使用财政部门下发的原始表格重新填报。", "Fill in the form exactly as issued by the bureau."),
     ("SIGNATURE_UNKNOWN_KEY", S.REJECT,
-     "工作簿的签名密钥 {key_id} 不在已加载的公钥中（可能是其他批次的表格）。",
-     "The workbook was signed with key {key_id}, which is not among the loaded public keys (another batch?).",
+     "工作簿的签名密钥 {key_id} 不是已加载的（本批次）公钥（可能是其他批次的表格，或用其他密钥生成）。",
+     "The workbook was signed with key {key_id}, which is not a loaded public key of this batch "
+     "(another batch's form, or generated with another key?).",
      "请核对批次，或加载该批次的公钥后重新检查。", "Check the batch, or load that batch's public key and check again."),
     ("SIGNATURE_INVALID", S.REJECT,
      "签名校验未通过：表格下发后，锁定内容或签名被修改过。",
      "The signature does not match: the locked content or the signature changed after issue.",
-     "请使用财政部门下发的原始表格重新填报，只在可填写的单元格中录入。",
-     "Fill in the form as issued, typing only into the input cells."),
+     _AS_ISSUED_ZH, _AS_ISSUED_EN),
+    ("SIGNATURE_NOT_VERIFIED", S.WARNING,
+     "工作簿带有签名（密钥 {key_id}），但未提供公钥，签名未核验。",
+     "The workbook is signed (key {key_id}) but no public key was given, so the signature was not verified.",
+     "请用 --public-key 指定本批次公钥后重新检查。", "Check again with the batch's public key (--public-key)."),
+    ("SIGNATURE_NOT_REQUIRED", S.INFO,
+     "该批次下发时未签名，未核验签名；锁定内容已与下发时的定义逐格比对。",
+     "The batch was issued unsigned, so no signature was verified; the locked content was compared "
+     "cell by cell with the issued definition.",
+     "", ""),
+    ("LOCKED_CELL_CHANGED", S.REJECT,
+     "锁定单元格 {sheet}!{cell} 被改动：下发时为“{expected}”，现为“{found}”。{detail}",
+     "Locked cell {sheet}!{cell} was changed: issued as '{expected}', now '{found}'. {detail_en}",
+     _AS_ISSUED_ZH, _AS_ISSUED_EN),
+    ("FORMULA_REPLACED", S.REJECT,
+     "{sheet}!{cell} 的公式被替换为固定值“{found}”（应为公式 ={expected}）。",
+     "The formula in {sheet}!{cell} was replaced by the value '{found}' (it should be ={expected}).",
+     "请勿复制粘贴覆盖公式；" + _AS_ISSUED_ZH, "Do not paste over formulas. " + _AS_ISSUED_EN),
+    ("FORMULA_CHANGED", S.REJECT,
+     "{sheet}!{cell} 的公式被改动：应为 ={expected}，现为 ={found}。",
+     "The formula in {sheet}!{cell} was changed: it should be ={expected}, it is ={found}.",
+     _AS_ISSUED_ZH, _AS_ISSUED_EN),
+    ("SHEET_RENAMED", S.REJECT,
+     "工作表“{expected}”被改名为“{found}”。",
+     "Sheet '{expected}' was renamed to '{found}'.",
+     "请勿改动工作表名称；" + _AS_ISSUED_ZH, "Do not rename sheets. " + _AS_ISSUED_EN),
+    ("SHEET_ADDED", S.REJECT,
+     "工作簿中多出了工作表“{found}”。",
+     "The workbook holds an extra sheet '{found}'.",
+     "请勿增加工作表；" + _AS_ISSUED_ZH, "Do not add sheets. " + _AS_ISSUED_EN),
+    ("SHEET_REMOVED", S.REJECT,
+     "工作簿缺少工作表“{expected}”（已被删除）。",
+     "Sheet '{expected}' is missing (it was deleted).",
+     "请勿删除工作表；" + _AS_ISSUED_ZH, "Do not delete sheets. " + _AS_ISSUED_EN),
+    ("WRONG_BATCH", S.REJECT,
+     "工作簿属于批次“{found}”，不是本次收集的批次“{expected}”。",
+     "The workbook belongs to batch '{found}', not to the batch being collected ('{expected}').",
+     "请使用本批次下发的表格填报。", "Use the form issued for this batch."),
+    ("WRONG_PERIOD", S.REJECT,
+     "工作簿的评价年度为“{found}”，本次收集的是 {expected} 年度。",
+     "The workbook is for year '{found}'; this collection is for {expected}.",
+     "可能误报了往年的表格，请使用本年度下发的表格填报。",
+     "Probably last year's file; use the form issued for this year."),
+    ("VBA_UNEXPECTED", S.REJECT,
+     "工作簿含有宏（{kind}），而下发的是不含宏的 .xlsx 表格。",
+     "The workbook contains macros ({kind}), but it was issued as an .xlsx without macros.",
+     "请在下发的原始 .xlsx 文件中填报，不要另存为启用宏的格式或添加宏。",
+     "Fill in the original .xlsx file; do not save it as macro-enabled or add macros."),
+    ("VBA_CHANGED", S.WARNING,
+     "工作簿中的宏（VBA 工程）与下发时不同（sha256 现为 {found}，登记为 {registered}；“-”表示已删除）。",
+     "The workbook's VBA project differs from the one issued (sha256 {found}, registered {registered}; '-': removed).",
+     "宏不会被运行；如分析人员曾执行 xlwings 的“Import Functions”，属正常情况，否则请核实。",
+     "Macros are never run. Expected if an analyst ran xlwings' Import Functions; otherwise ask the unit."),
+    ("ISSUE_DEFINITION_UNREADABLE", S.REJECT,
+     "无法读取工作簿中记录的下发定义（{detail}），无法核对锁定内容。",
+     "The issued definition the workbook carries cannot be read ({detail}); its locked content cannot be checked.",
+     _AS_ISSUED_ZH, _AS_ISSUED_EN),
+    ("SHEET_PROTECTION_REMOVED", S.WARNING,
+     "工作表“{sheet}”的保护已被撤销。",
+     "Protection of sheet '{sheet}' was removed.",
+     "锁定内容仍已逐格核对；请提醒填报单位不要撤销工作表保护。",
+     "The locked content was still checked cell by cell; remind the unit not to unprotect sheets."),
+    ("WORKBOOK_PROTECTION_REMOVED", S.WARNING,
+     "工作簿结构保护已被撤销。",
+     "The workbook's structure protection was removed.",
+     "用 LibreOffice 等软件保存过的文件也会如此；锁定内容仍已逐格核对。",
+     "Saving with LibreOffice and similar software does this too; the locked content was still checked."),
+    ("SHEET_VISIBILITY_CHANGED", S.WARNING,
+     "工作表“{sheet}”的可见性被改变：下发时为{expected}，现为{found}。",
+     "The visibility of sheet '{sheet}' changed: issued {expected_en}, now {found_en}.",
+     "用 LibreOffice 等软件保存过的文件也会如此。", "Saving with LibreOffice and similar software does this too."),
+    ("RESAVED_ELSEWHERE", S.WARNING,
+     "工作簿最后由 Excel 或 WPS 以外的软件保存（{app}）。",
+     "The workbook was last saved by software other than Excel or WPS ({app}).",
+     "这本身不是错误；锁定内容和公式仍已逐项核对。",
+     "This alone is no error; the locked content and formulas were still checked one by one."),
     ("KEY_BATCH_INVALID", S.ERROR,
      "批次编号“{batch_id}”无效：不能为空、不能含换行等控制字符，且不超过 {max_length} 个字符。",
      "Batch id '{batch_id}' is invalid: it must be non-empty, without control characters, at most {max_length} characters.",

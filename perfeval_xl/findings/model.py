@@ -23,6 +23,7 @@ class Severity(StrEnum):
 
 
 _RANK = {Severity.REJECT: 3, Severity.ERROR: 2, Severity.WARNING: 1, Severity.INFO: 0}
+SEVERITY_LABELS = {Severity.REJECT: "退回", Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
 
 
 class Location(BaseModel):

@@ -8,10 +8,11 @@ formula is then looked up by the layout's keys and addresses.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from perfeval_xl.integrity.issue import with_meta
-from perfeval_xl.intake.reader import CellValue, WorkbookRead
+from perfeval_xl.intake.reader import CellValue, ReturnReader, WorkbookRead
 from perfeval_xl.intake.xmlparts import FormulaCell
+from perfeval_xl.integrity.issue import with_meta
 from perfeval_xl.layout import a1
 from perfeval_xl.layout.build import build_layout
 from perfeval_xl.layout.contract import META_SHEET, Role, WorkbookLayout
@@ -44,7 +45,7 @@ def allowed_ranges(layout: WorkbookLayout) -> dict[str, list[Rect]]:
     for sheet in layout.sheets:
         rows = cols = 0
         for cell in sheet.cells:
-            last = a1.parse(cell.merge_to) if cell.merge_to else (cell.row, cell.col)
+            last = a1.parse(cell.merge_to or cell.ref)
             rows, cols = max(rows, last[0]), max(cols, last[1])
         out[sheet.name] = [(1, 1, rows + (2 if sheet.name == META_SHEET else 0), cols)]
     return out
@@ -78,7 +79,7 @@ def bind(read: WorkbookRead, layout: WorkbookLayout, definition: IssuedDefinitio
         sheet = read.sheet(spec.name)
         locked[spec.name] = {}
         for cell in spec.cells:
-            value = sheet.value(cell.row, cell.col) if sheet else None
+            value = sheet.value(*a1.parse(cell.ref)) if sheet else None
             stored = sheet.formulas.get(cell.ref) if sheet else None
             if cell.role is Role.INPUT and cell.key:
                 input_values[cell.key] = value
@@ -107,3 +108,17 @@ def bind(read: WorkbookRead, layout: WorkbookLayout, definition: IssuedDefinitio
         extra_sheets=[name for name in read_names if name not in sheet_names],
         has_cached_values=with_value > 0 or without_value == 0,
     )
+
+
+def read_returned(path: str | Path) -> WorkbookRead:
+    """Every stage of the reader in one call (the form's areas from the definition _meta carries),
+    for tools that look at one trusted-enough file outside the pipeline (feedback, tests)."""
+    with ReturnReader(path) as reader:
+        if reader.read_meta():
+            try:
+                meta = reader.read.meta
+                allowed = allowed_ranges(issued_layout_for(definition_from_meta(meta), meta))
+            except Exception:  # an unreadable definition: read the sheets without the form's areas
+                allowed = {}
+            reader.read_sheets(allowed)
+        return reader.read

@@ -81,7 +81,7 @@ class FormulaCell(BaseModel):
     shared_index: str | None = None  # <f t="shared" si="...">
     shared_ref: str | None = None  # the master's range, e.g. "H7:H30"
     array: bool = False
-    has_value: bool = False  # a cached <v> follows
+    has_value: bool = False  # a non-empty cached <v> follows
 
 
 class SheetScan(BaseModel):
@@ -197,6 +197,19 @@ def read_custom_properties(archive: Archive, cap: int = SMALL_PART_CAP) -> list[
     return props
 
 
+def read_application(archive: Archive, cap: int = SMALL_PART_CAP) -> str:
+    """"Application AppVersion" from docProps/app.xml (the software that last saved it); "" when absent."""
+    part = "docProps/app.xml"
+    if resolve_name(archive, PACKAGE_RELS_PART) is not None:
+        for rel in read_relationships(archive, "", cap):
+            if rel.kind == "extended-properties" and rel.part:
+                part = rel.part
+    if resolve_name(archive, part) is None:
+        return ""
+    found = {local_name(el.tag): (el.text or "").strip() for el in read_xml_part(archive, part, cap)}
+    return " ".join(v for v in (found.get("Application", ""), found.get("AppVersion", "")) if v)
+
+
 def scan_sheet(archive: Archive, part: str, allowed: Sequence[Rect] = (), limit: int = 100,
                cap: int = SHEET_PART_CAP, stop_at_limit: bool = False,
                collect_formulas: bool = False) -> SheetScan:
@@ -254,6 +267,7 @@ class _SheetState:
         self.formula_text: list[str] | None = None
         self.formula_done = ""
         self.cell_has_value = False
+        self.in_value = False
         self.allowed = allowed
         self.limit = limit
         self.stop_at_limit = stop_at_limit
@@ -280,7 +294,7 @@ class _SheetState:
             self._start_cell(attrs.get("r"))
         elif self.in_cell and name in ("v", "is"):
             self.cell_filled = True
-            self.cell_has_value = self.cell_has_value or name == "v"
+            self.in_value = name == "v"
         elif self.in_cell and name == "f":
             self.cell_filled = self.cell_formula = True
             if self.collect_formulas:
@@ -298,6 +312,8 @@ class _SheetState:
     def text(self, data: str) -> None:
         if self.formula_text is not None:
             self.formula_text.append(data)
+        elif self.in_value and data.strip():
+            self.cell_has_value = True  # openpyxl writes an empty <v/> after a formula: no cached result
 
     def _start_cell(self, ref: str | None) -> None:
         self.cells += 1
@@ -315,6 +331,9 @@ class _SheetState:
 
     def end(self, name: str) -> None:
         local = name.rpartition(":")[2]
+        if local == "v":
+            self.in_value = False
+            return
         if local == "f" and self.formula_text is not None:
             self.formula_done = "".join(self.formula_text)
             self.formula_text = None

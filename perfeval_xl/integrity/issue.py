@@ -19,7 +19,8 @@ from perfeval_xl.layout.contract import META_SHEET, Role, WorkbookLayout
 
 SIGNATURE_KEY = "signature"
 UNSIGNED_KEY_ID = "ed25519:0000000000000000"  # the payload of an unsigned batch names no real key
-SIGNED_META_EXCLUDED = frozenset({f"meta:{SIGNATURE_KEY}"})
+# The signature row of _meta (its label and its value) is added after signing.
+SIGNED_META_EXCLUDED = frozenset({f"meta:{SIGNATURE_KEY}", f"meta_label:{SIGNATURE_KEY}"})
 
 
 def locked_cells(layout: WorkbookLayout) -> list[tuple[str, dict[str, CellValue]]]:
@@ -82,7 +83,7 @@ def sign_layout(layout: WorkbookLayout, keypair: KeyPair, message: bytes | None 
     signature = sign(None, keypair.private_key, keypair.key_id, message=message)
     meta = layout.sheet(META_SHEET)
     row = meta.max_row + 1
-    SheetBuilder(meta).data(row, 1, SIGNATURE_KEY, "data")
+    SheetBuilder(meta).data(row, 1, SIGNATURE_KEY, "data", key=f"meta_label:{SIGNATURE_KEY}")
     SheetBuilder(meta).data(row, 2, signature.to_text(), "data", key=f"meta:{SIGNATURE_KEY}")
     layout.properties[f"perfeval_{SIGNATURE_KEY}"] = signature.to_text()
     layout.reindex()

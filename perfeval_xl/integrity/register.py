@@ -10,12 +10,13 @@ ever removed.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from perfeval_xl.atomic import write_bytes_atomic
 from perfeval_xl.engine.profile import ScoringProfile
 from perfeval_xl.model import Batch, Project
 from perfeval_xl.model.framework import Framework
@@ -33,6 +34,7 @@ class RegisterEntry(BaseModel):
     file_format: str  # xlsx | xlsm
     payload_hash: str
     key_id: str | None
+    public_key: str | None = None  # base64 of the raw Ed25519 public key: collect verifies without --public-key
     form_version: str
     sheets: tuple[str, ...]
     formulas: dict[str, str]  # 'sheet!A1' → normalised formula
@@ -69,17 +71,58 @@ def latest_versions(entries: list[RegisterEntry]) -> dict[str, RegisterEntry]:
 
 
 def write_register(path: Path, entries: list[RegisterEntry]) -> None:
-    """Rewrite the register atomically (temp file in the same folder, fsync, replace)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for entry in entries:
-                fh.write(json.dumps(entry.model_dump(mode="json"), ensure_ascii=False, sort_keys=True))
-                fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Rewrite the register atomically (never a torn register, whatever happens to this process)."""
+    lines = (json.dumps(entry.model_dump(mode="json"), ensure_ascii=False, sort_keys=True) + "\n" for entry in entries)
+    write_bytes_atomic(path, "".join(lines).encode("utf-8"))
+
+
+_LINE_KEYS = re.compile(r'"issued_version":\s*(\d+).*?"project_id":\s*"((?:[^"\\]|\\.)*)"')
+_KEY_ID = re.compile(r'"key_id":\s*"([^"]*)"')
+_PUBLIC_KEY = re.compile(r'"public_key":\s*"([^"]*)"')
+_BATCH_ID = re.compile(r'"batch_id":\s*"((?:[^"\\]|\\.)*)"')
+
+
+class RegisterIndex:
+    """Look up issued versions without parsing the whole register: each collector worker
+    indexes the file once (project id and version per line) and parses only the lines it needs."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lines: dict[str, list[tuple[int, int]]] = {}  # project id → (version, byte offset)
+        self.public_keys: dict[str, str] = {}  # key id → base64 raw public key
+        self.batches: set[str] = set()
+        offset = 0
+        with path.open("rb") as fh:
+            for raw in fh:
+                text = raw.decode("utf-8")
+                match = _LINE_KEYS.search(text)
+                if match:
+                    project_id = json.loads(f'"{match.group(2)}"')
+                    self._lines.setdefault(project_id, []).append((int(match.group(1)), offset))
+                    key, public, batch = _KEY_ID.search(text), _PUBLIC_KEY.search(text), _BATCH_ID.search(text)
+                    if key and public and key.group(1):
+                        self.public_keys[key.group(1)] = public.group(1)
+                    if batch:
+                        self.batches.add(json.loads(f'"{batch.group(1)}"'))
+                offset += len(raw)
+
+    def entry(self, project_id: str, version: int) -> RegisterEntry | None:
+        for issued_version, offset in self._lines.get(project_id, []):
+            if issued_version == version:
+                with self.path.open("rb") as fh:
+                    fh.seek(offset)
+                    return RegisterEntry.model_validate_json(fh.readline())
+        return None
+
+    def entries(self) -> Iterator[RegisterEntry]:
+        """Every entry, parsed one line at a time."""
+        with self.path.open("rb") as fh:
+            for raw in fh:
+                if raw.strip():
+                    yield RegisterEntry.model_validate_json(raw)
+
+    def __contains__(self, project_id: str) -> bool:
+        return project_id in self._lines
+
+    def versions(self, project_id: str) -> list[int]:
+        return [v for v, _ in self._lines.get(project_id, [])]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from perfeval_xl.engine.profile import ScoringProfile
+from perfeval_xl.engine.udf_calls import PROFILE_NAME
 from perfeval_xl.layout import a1
 from perfeval_xl.layout.context import FormContext
-from perfeval_xl.layout.contract import FORM_VERSION, Role, WorkbookLayout
+from perfeval_xl.layout.contract import FORM_VERSION, Role, SheetSpec, WorkbookLayout
 from perfeval_xl.layout.definition import PREFIX as DEFINITION_PREFIX
+from perfeval_xl.layout.flavour import NATIVE, PROFILE_KEY, Flavour
 from perfeval_xl.layout.sheet_budget import budget_sheet
 from perfeval_xl.layout.sheet_other import (
     completion_sheet,
@@ -34,16 +38,24 @@ NAMED_KEYS = {
     "PE_FORM_VERSION": "meta:form_version",
     "PE_PROJECT_ID": "meta:project_id",
     "PE_BATCH_ID": "meta:batch_id",
+    PROFILE_NAME: PROFILE_KEY,  # xlwings flavour only: the scoring profile every UDF call reads
 }
 
 
 def build_layout(
-    batch: Batch, project: Project, profile: ScoringProfile, framework: Framework, issued_version: int = 1
+    batch: Batch,
+    project: Project,
+    profile: ScoringProfile,
+    framework: Framework,
+    issued_version: int = 1,
+    flavour: Flavour = NATIVE,
 ) -> WorkbookLayout:
-    ctx = FormContext.create(batch, project, profile, framework)
+    ctx = FormContext.create(batch, project, profile, framework, flavour)
     budget, budget_refs, budget_required = budget_sheet(ctx)
     scoring, refs = scoring_sheet(ctx, budget_refs, budget_required)
-    entries = meta_entries(ctx, issued_version)
+    if refs.budget_na:
+        _budget_score_obeys_na(budget, refs.budget_na, ctx)
+    entries = meta_entries(ctx, issued_version) + flavour.meta_entries()
     sheets = [
         instructions_sheet(ctx, refs),
         info_sheet(ctx),
@@ -54,10 +66,12 @@ def build_layout(
         completion_sheet(ctx),
         evaluators_sheet(ctx, refs),
         meta_sheet(ctx, entries),
+        *flavour.sheets(profile),
     ]
     for sheet in sheets:
-        sheet.print.header = f"&L&\"宋体\"&9{project.name}&R&\"宋体\"&9{sheet.name}"
-        sheet.print.footer = "&C&\"宋体\"&9第 &P 页，共 &N 页"
+        # Font size before font name: a name starting with a digit would extend "&9".
+        sheet.print.header = f"&L&9&\"宋体\"{project.name}&R&9&\"宋体\"{sheet.name}"
+        sheet.print.footer = "&C&9&\"宋体\"第 &P 页，共 &N 页"
     layout = WorkbookLayout(version=FORM_VERSION, project_id=project.id, sheets=sheets)
     for name, key in NAMED_KEYS.items():
         found = layout.locate(key)
@@ -68,6 +82,14 @@ def build_layout(
     layout.properties = {f"perfeval_{k}": v for k, v in entries if not k.startswith(DEFINITION_PREFIX)}
     _check(layout)
     return layout
+
+
+def _budget_score_obeys_na(budget: SheetSpec, na_cell: str, ctx: FormContext) -> None:
+    """The 预算执行 sheet's score follows the 不适用 choice made on the scoring sheet, which is
+    built after it (the scoring sheet needs the budget sheet's addresses)."""
+    for i, cell in enumerate(budget.cells):
+        if cell.key == "budget:score":
+            budget.cells[i] = replace(cell, formula=ctx.formulas.not_applicable(na_cell, cell.formula))
 
 
 def _check(layout: WorkbookLayout) -> None:

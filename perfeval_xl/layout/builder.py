@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import unicodedata
+
 from perfeval_xl.layout import a1
 from perfeval_xl.layout.contract import Cell, InputType, Role, SheetSpec, Validation
 
@@ -9,6 +12,7 @@ PERCENT_FORMAT = "0.00%"
 MONEY_FORMAT = "#,##0.00"
 SCORE_FORMAT = "0.00"
 NUMBER_FORMAT = "General"
+LINE_HEIGHT = 13.5  # points per wrapped line at 10 pt
 
 
 class SheetBuilder:
@@ -69,6 +73,22 @@ class SheetBuilder:
         for i, width in enumerate(widths, start=1):
             self.spec.widths[i] = width
 
+    def span_width(self, first: int, last: int) -> float:
+        return sum(self.spec.widths.get(c, 8.43) for c in range(first, last + 1))
+
+    def fit_rows(self, row: int, texts: list[tuple[object, float]], rows: int = 1) -> None:
+        """Make rows row..row+rows-1 tall enough for locked wrapped `texts` (text, width).
+
+        Spreadsheets other than Excel do not grow a row for wrapped text on load, so a
+        long name or target would be clipped in print. Rows whose texts fit one line keep
+        automatic height (Excel then still grows them for what the unit types).
+        """
+        lines = max((wrapped_lines(str(text), width) for text, width in texts if text), default=1)
+        per_row = math.ceil(lines / rows)
+        if per_row > 1:
+            for r in range(row, row + rows):
+                self.spec.heights[r] = max(self.spec.heights.get(r, 0), per_row * LINE_HEIGHT + 3)
+
 
 def _input_format(kind: InputType) -> str | None:
     return {
@@ -79,3 +99,9 @@ def _input_format(kind: InputType) -> str | None:
         InputType.EVALUATOR_SCORE: SCORE_FORMAT,
     }.get(kind)
 
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines `text` takes in a column `width` characters wide (CJK characters count double)."""
+    units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return max(1, math.ceil(units / max(width - 1, 1)))

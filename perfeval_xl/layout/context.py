@@ -8,6 +8,8 @@ from perfeval_xl.engine.evaluate import resolve_project
 from perfeval_xl.engine.excel import ConditionFormulas, FormulaBuilder
 from perfeval_xl.engine.profile import ScoringProfile
 from perfeval_xl.engine.resolve import ResolvedIndicator
+from perfeval_xl.engine.udf_calls import UdfCalls
+from perfeval_xl.layout.flavour import NATIVE, Flavour
 from perfeval_xl.model import Batch, Project
 from perfeval_xl.model.framework import Framework
 
@@ -22,6 +24,8 @@ SHEET_COMPLETION = "目标完成清单"
 SHEET_EVALUATORS = "评价人员"
 
 FEEDBACK_SHEET = "问题清单"  # added by `perfeval feedback`; accepted back by the integrity check
+# How the integrity check knows the feedback sheet is ours: this text in this cell of it.
+# Whoever writes the sheet must write the marker; a sheet of that name without it is an added sheet.
 
 
 @dataclass(frozen=True)
@@ -33,9 +37,13 @@ class FormContext:
     resolved: tuple[ResolvedIndicator, ...]
     formulas: FormulaBuilder
     conditions: ConditionFormulas
+    flavour: Flavour  # how computed cells are written (native formulas, or UDF calls with native fallback)
+    udf_calls: UdfCalls
 
     @classmethod
-    def create(cls, batch: Batch, project: Project, profile: ScoringProfile, framework: Framework) -> "FormContext":
+    def create(
+        cls, batch: Batch, project: Project, profile: ScoringProfile, framework: Framework, flavour: Flavour = NATIVE
+    ) -> "FormContext":
         return cls(
             batch=batch,
             project=project,
@@ -44,6 +52,8 @@ class FormContext:
             resolved=tuple(resolve_project(project, profile)),
             formulas=FormulaBuilder(profile),
             conditions=ConditionFormulas(profile),
+            flavour=flavour,
+            udf_calls=UdfCalls(profile),
         )
 
     @property

@@ -84,6 +84,7 @@ class PrintSetup:
     landscape: bool = False
     repeat_rows: tuple[int, int] | None = None  # 1-based inclusive
     fit_width: bool = True
+    area: str | None = None  # the range printed ("A1:J40"); None: the used range
     header: str = ""
     footer: str = ""
 

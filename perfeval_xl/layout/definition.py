@@ -9,6 +9,7 @@ register, which the units never hold.
 from __future__ import annotations
 
 import base64
+import json
 import zlib
 
 from pydantic import BaseModel, ConfigDict
@@ -18,6 +19,7 @@ from perfeval_xl.model import Batch, Project
 from perfeval_xl.model.framework import Framework
 
 CHUNK = 30_000  # below Excel's 32,767 characters per cell
+MAX_DECODED = 16 * 1024 * 1024  # a returned file's definition is untrusted: bound its expansion
 PREFIX = "definition_"
 
 
@@ -31,18 +33,22 @@ class IssuedDefinition(BaseModel):
 
 
 def encode(definition: IssuedDefinition) -> list[str]:
-    """zlib + base64 of the JSON, in cell-sized chunks."""
-    raw = definition.model_dump_json().encode("utf-8")
+    """zlib + base64 of the JSON (keys sorted: equal definitions encode equally), in cell-sized chunks."""
+    raw = json.dumps(definition.model_dump(mode="json"), sort_keys=True, ensure_ascii=False,
+                     separators=(",", ":")).encode("utf-8")
     text = base64.b64encode(zlib.compress(raw, 9)).decode("ascii")
     return [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)] or [""]
 
 
 def decode(chunks: list[str]) -> IssuedDefinition:
-    """Raises ValueError when the chunks do not decode to a definition."""
+    """Raises ValueError when the chunks do not decode to a definition (or would inflate beyond MAX_DECODED)."""
     try:
-        raw = zlib.decompress(base64.b64decode("".join(chunks), validate=True), bufsize=1 << 16)
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(base64.b64decode("".join(chunks), validate=True), MAX_DECODED)
     except (zlib.error, ValueError) as exc:
         raise ValueError(f"definition does not decode: {exc}") from None
+    if inflater.unconsumed_tail:
+        raise ValueError(f"definition expands beyond {MAX_DECODED} bytes")
     return IssuedDefinition.model_validate_json(raw)
 
 

@@ -31,7 +31,7 @@ def budget_sheet(ctx: FormContext) -> tuple[SheetSpec, BudgetRefs, list[str]]:
     spec = SheetSpec(SHEET_BUDGET, print=PrintSetup(landscape=True, repeat_rows=(4, 4)))
     sb = SheetBuilder(spec)
     sb.widths(16, 13, 13, 14, 14, 12, 11, 11)
-    f = ctx.formulas
+    f, u, wrap = ctx.formulas, ctx.udf_calls, ctx.flavour.wrap
     project = ctx.project
     sb.label(1, 1, f"{ctx.title}项目预算执行情况", "title", span=8)
     sb.label(2, 1, f"项目名称：{project.name}", "subtitle", span=6)
@@ -58,7 +58,8 @@ def budget_sheet(ctx: FormContext) -> tuple[SheetSpec, BudgetRefs, list[str]]:
         d, e, c = a1.ref(row, 4), a1.ref(row, 5), a1.ref(row, 3)
         sb.formula(row, 6, f.difference(d, e), f"{key}:balance", number_format=MONEY_FORMAT)
         sb.formula(row, 7, f.ratio(d, c), f"{key}:arrival_rate", number_format=PERCENT_FORMAT)
-        sb.formula(row, 8, f.ratio(e, c), f"{key}:execution_rate", number_format=PERCENT_FORMAT)
+        sb.formula(row, 8, wrap(f.ratio(e, c), u.execution_rate(c, e)), f"{key}:execution_rate",
+                   number_format=PERCENT_FORMAT)
         received_cells.append(d)
         executed_cells.append(e)
         annual_cells.append(c)
@@ -79,7 +80,8 @@ def budget_sheet(ctx: FormContext) -> tuple[SheetSpec, BudgetRefs, list[str]]:
     t = {c: a1.ref(total, c) for c in range(2, 9)}
     sb.formula(total, 6, f.difference(t[4], t[5]), "budget:balance", "formula_total", MONEY_FORMAT)
     sb.formula(total, 7, f.ratio(t[4], t[3]), "budget:arrival_rate", "formula_total", PERCENT_FORMAT)
-    sb.formula(total, 8, f.budget_rate(t[5], t[3]), "budget:execution_rate", "formula_total", PERCENT_FORMAT)
+    sb.formula(total, 8, wrap(f.budget_rate(t[5], t[3]), u.execution_rate(t[3], t[5])), "budget:execution_rate",
+               "formula_total", PERCENT_FORMAT)
     sb.label(total + 1, 1, "注：结余＝实际到位资金－全年执行数；到位率＝实际到位资金÷全年预算数；执行率＝全年执行数÷全年预算数。",
              "note", span=8)
 
@@ -95,8 +97,8 @@ def budget_sheet(ctx: FormContext) -> tuple[SheetSpec, BudgetRefs, list[str]]:
         sb.label(s + 1, 1, "得分＝min(执行率, 100%)×分值", "note", span=2)
         sb.data(s + 1, 3, weight, "data_num", number_format=SCORE_FORMAT)
         sb.formula(s + 1, 4, f"={t[8]}", "budget:score_rate", number_format=PERCENT_FORMAT)
-        sb.formula(s + 1, 5, f.budget_score(a1.ref(s + 1, 4), a1.ref(s + 1, 3)), "budget:score",
-                   "formula_total", SCORE_FORMAT)
+        score = wrap(f.budget_score(a1.ref(s + 1, 4), a1.ref(s + 1, 3)), u.execution_score(t[3], t[5], a1.ref(s + 1, 3)))
+        sb.formula(s + 1, 5, score, "budget:score", "formula_total", SCORE_FORMAT)
         score_ref = a1.qualified(SHEET_BUDGET, a1.ref(s + 1, 5))
     refs = BudgetRefs(
         annual=a1.qualified(SHEET_BUDGET, t[3]),

@@ -44,7 +44,7 @@ def instructions_sheet(ctx: FormContext, refs: ScoringRefs) -> SheetSpec:
         ("label", "4. 定性指标先选择完成档次，再在档次范围内打分；直接打分的指标分数不能超过分值。"),
         ("label", "5. 得分低于分值、或完成值超过目标较多时，必须填写“偏差原因分析及改进措施”。"),
         ("label", "6. 完成率、得分、总分和等级自动计算；有未填写项时总分和等级不显示。"),
-        ("label", "7. 请勿改动工作表名称、增删行列或复制粘贴覆盖公式；报送时保持文件格式（.xlsx）不变。"),
+        ("label", f"7. 请勿改动工作表名称、增删行列或复制粘贴覆盖公式；报送时保持文件格式（{ctx.flavour.suffix}）不变。"),
         ("label", ""),
         ("header", "二、颜色说明"),
     ]
@@ -62,6 +62,9 @@ def instructions_sheet(ctx: FormContext, refs: ScoringRefs) -> SheetSpec:
     sb.label(row, 1, "三、填写进度", "header", span=2)
     sb.label(row + 1, 1, "未填写项数：", "label")
     sb.formula(row + 1, 2, f"={a1.qualified(ctx.scoring_sheet, refs.unfilled)}", "status:unfilled", "formula_unfilled")
+    engine = ctx.flavour.engine_status()
+    if engine:
+        sb.formula(row + 2, 1, engine, style="label", span=2)
     if batch.instructions:
         sb.label(row + 3, 1, "四、补充说明", "header", span=2)
         sb.label(row + 4, 1, batch.instructions, "label_wrap", span=2)
@@ -120,6 +123,8 @@ def targets_sheet(ctx: FormContext) -> SheetSpec:
         sb.data(row, 4, weight, "data_num", number_format=SCORE_FORMAT)
         for col, label in enumerate(("优", "良", "中", "差"), start=5):
             sb.data(row, col, bands.get(label), "data_wrap")
+        w = sb.spec.widths
+        sb.fit_rows(row, [(name, w[2]), (text, w[3])] + [(bands.get(b), w[5 + i]) for i, b in enumerate("优良中差")])
         row += 1
     sb.label(row + 1, 1, "注：以预算批复的绩效目标为准填列。", "note", span=8)
     return spec
@@ -192,8 +197,8 @@ def evaluators_sheet(ctx: FormContext, refs: ScoringRefs) -> SheetSpec:
     sb.label(row + 1, 1, "平均分", "row_label", span=4)
     sb.formula(row + 1, 5, f.evaluator_mean(scores, count_cell), "evaluators:mean", "formula", SCORE_FORMAT)
     sb.label(row + 2, 1, "极差（最高分－最低分）", "row_label", span=4)
-    sb.formula(row + 2, 5, f'=IF({count_cell}>0,MAX({scores})-MIN({scores}),"")', "evaluators:spread", "formula",
-               SCORE_FORMAT)
+    score_cells = [a1.ref(first + i, 5) for i in range(rows)]
+    sb.formula(row + 2, 5, f.evaluator_spread(score_cells, count_cell), "evaluators:spread", "formula", SCORE_FORMAT)
     sb.label(row + 3, 1, "自评总分（绩效自评表）", "row_label", span=4)
     sb.formula(row + 3, 5, f"={a1.qualified(ctx.scoring_sheet, refs.total)}", "evaluators:total", "formula", SCORE_FORMAT)
     signature_block(sb, row + 6, 6)

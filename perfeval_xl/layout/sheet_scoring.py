@@ -72,7 +72,9 @@ class Columns:
 
     @property
     def effective(self) -> int:
-        return self.last_visible + 1
+        # Hidden helpers sit after an empty spacer column: LibreOffice prints a number in a
+        # zero-width hidden column as "###" spilling into the next printed cell if it is empty.
+        return self.last_visible + 2
 
     @property
     def applicable_weight(self) -> int | None:
@@ -102,6 +104,7 @@ class ScoringRefs:
     total: str
     grade: str | None
     unfilled: str
+    budget_na: str | None = None  # the 预算执行率 row's 不适用 choice (sheet-qualified), if offered
 
 
 def scoring_sheet(ctx: FormContext, budget: BudgetRefs, budget_required: list[str]) -> tuple[SheetSpec, ScoringRefs]:
@@ -165,12 +168,16 @@ def scoring_sheet(ctx: FormContext, budget: BudgetRefs, budget_required: list[st
         below = table.subtotal_block(below, [p for p in paths if len(p) <= 2 and p in spans], by_path, spans)
     refs = table.totals(below, header + 1, last_row, budget_required)
     table.signature(refs_row=below + 4)
+    # Print the visible columns only (not the spacer or the hidden helpers).
+    spec.print.area = f"A1:{a1.ref(spec.max_row, cols.last_visible)}"
     return spec, refs
 
 
 def _widths(sb: SheetBuilder, cols: Columns) -> None:
     for i in range(1, cols.levels + 1):
         sb.spec.widths[i] = 12 if i < cols.levels else 24
+    if not cols.tree and cols.levels >= 3:
+        sb.spec.widths[2] = 18  # 二级指标 names such as 服务对象满意度指标 on one line
     sb.spec.widths.update({cols.target: 16, cols.actual: 13, cols.weight: 8, cols.rate: 10, cols.score: 9,
                            cols.reason: 34})
     if cols.score_rate:
@@ -186,8 +193,10 @@ class _Table:
     def __init__(self, ctx: FormContext, sb: SheetBuilder, cols: Columns, budget: BudgetRefs) -> None:
         self.ctx, self.sb, self.cols, self.budget = ctx, sb, cols, budget
         self.f = ctx.formulas
+        self.u, self.wrap = ctx.udf_calls, ctx.flavour.wrap
         self.na_label = ctx.profile.not_applicable_label
         self.unfilled: list[tuple[str, str | None]] = []
+        self.budget_na: str | None = None
 
     def _c(self, row: int, col: int | None) -> str:
         assert col is not None
@@ -217,25 +226,33 @@ class _Table:
         kind = ind.kind
         if kind is not IndicatorKind.BUDGET:
             sb.data(row, cols.target, _target_text(ind), "data_wrap")
+            sb.fit_rows(row, [(self._name(ind), sb.span_width(level, cols.levels)),
+                              (_target_text(ind), sb.spec.widths[cols.target])])
 
         if kind is IndicatorKind.BUDGET:
             # The budget row reads the budget sheet: 全年预算数 as target, 全年执行数 as actual.
             b = self.budget
             sb.formula(row, cols.target, f"={b.annual}", f"{key}:annual", "formula", "#,##0.00")
             sb.formula(row, cols.actual, f"={b.executed}", f"{key}:executed", "formula", "#,##0.00")
-            sb.formula(row, cols.rate, f"={b.rate}", f"{key}:rate", number_format=PERCENT_FORMAT)
-            sb.formula(row, cols.score, f"={b.score}", f"{key}:score", number_format=SCORE_FORMAT)
+            # Like every row, a budget row marked 不适用 shows no rate and no score (the engine drops it).
+            sb.formula(row, cols.rate, f.not_applicable(na_cell, f"={b.rate}"), f"{key}:rate",
+                       number_format=PERCENT_FORMAT)
+            sb.formula(row, cols.score, f.not_applicable(na_cell, f"={b.score}"), f"{key}:score",
+                       number_format=SCORE_FORMAT)
+            self.budget_na = a1.qualified(self.ctx.scoring_sheet, na_cell) if na_cell else None
             sb.formula(row, cols.effective, f.effective(ind, refs, score_cell), f"{key}:eff", number_format=SCORE_FORMAT)
         elif kind is IndicatorKind.QUALITATIVE:
             tiers = tuple(t.name for t in self.ctx.profile.qualitative_tiers)
             sb.input(row, cols.actual, f"{key}:tier", Validation(InputType.CHOICE, choices=tiers,
                      prompt="请选择完成档次"), style="input_choice")
             sb.data(row, cols.rate, None, "na_cell")
+            rule = f.tier_condition(actual_cell, score_cell, weight_cell)
             sb.input(row, cols.score, f"{key}:score_input", Validation(
-                InputType.TIER_SCORE, maximum_cell=weight_cell, formula=self._tier_rule(actual_cell, score_cell, weight_cell),
-                prompt=_tier_prompt(self.ctx)), number_format=SCORE_FORMAT)
+                InputType.TIER_SCORE, maximum_cell=weight_cell, formula=rule, prompt=_tier_prompt(self.ctx)),
+                number_format=SCORE_FORMAT)
             refs = RowRefs(actual=actual_cell, weight=weight_cell, score_input=score_cell, not_applicable=na_cell)
-            sb.formula(row, cols.effective, f.effective(ind, refs, None), f"{key}:eff", number_format=SCORE_FORMAT)
+            sb.formula(row, cols.effective, self.wrap(f.effective(ind, refs, None), self.u.entered(ind, refs)),
+                       f"{key}:eff", number_format=SCORE_FORMAT)
             self.unfilled += [(actual_cell, na_cell), (score_cell, na_cell)]
             self._cf(score_cell, cf.invalid_entry(score_cell, eff_cell), "cf_error")
         elif kind is IndicatorKind.DIRECT:
@@ -245,7 +262,8 @@ class _Table:
                 InputType.SCORE, maximum=ind.weight, maximum_cell=weight_cell,
                 prompt=f"直接打分：0～{num(ind.weight or ZERO)} 分"), number_format=SCORE_FORMAT)
             refs = RowRefs(actual=actual_cell, weight=weight_cell, score_input=score_cell, not_applicable=na_cell)
-            sb.formula(row, cols.effective, f.effective(ind, refs, None), f"{key}:eff", number_format=SCORE_FORMAT)
+            sb.formula(row, cols.effective, self.wrap(f.effective(ind, refs, None), self.u.entered(ind, refs)),
+                       f"{key}:eff", number_format=SCORE_FORMAT)
             self.unfilled.append((score_cell, na_cell))
             self._cf(score_cell, cf.invalid_entry(score_cell, eff_cell), "cf_error")
         else:
@@ -255,12 +273,14 @@ class _Table:
             sb.input(row, cols.actual, f"{key}:actual", Validation(kind_input, prompt=prompt))
             rate = f.rate(ind, refs)
             if rate:
-                sb.formula(row, cols.rate, rate, f"{key}:rate", number_format=PERCENT_FORMAT)
+                sb.formula(row, cols.rate, self.wrap(rate, self.u.rate(ind, refs)), f"{key}:rate",
+                           number_format=PERCENT_FORMAT)
             else:
                 sb.data(row, cols.rate, None, "na_cell")
             score = f.score(ind, refs)
             if score:
-                sb.formula(row, cols.score, score, f"{key}:score", number_format=SCORE_FORMAT)
+                sb.formula(row, cols.score, self.wrap(score, self.u.score(ind, refs)), f"{key}:score",
+                           number_format=SCORE_FORMAT)
             else:
                 sb.data(row, cols.score, None, "na_cell")
             sb.formula(row, cols.effective, f.effective(ind, refs, score_cell if score else None), f"{key}:eff",
@@ -279,14 +299,6 @@ class _Table:
                        f"{key}:applicable_weight", number_format=SCORE_FORMAT)
             sb.formula(row, cols.applicable_flag, f.applicable(na_cell, self.na_label, "1"), f"{key}:applicable")
 
-    def _tier_rule(self, tier: str, score: str, weight: str) -> str:
-        cond = "FALSE"
-        for t in reversed(self.ctx.profile.qualitative_tiers):
-            high = "<=" if t.high_inclusive else "<"
-            inside = f"AND({score}/{weight}>={num(t.low)},{score}/{weight}{high}{num(t.high)})"
-            cond = f'IF({tier}="{t.name}",{inside},{cond})'
-        return cond
-
     def _cf(self, cell: str, formula: str, style: str) -> None:
         self.sb.spec.conditional.append(ConditionalFormat(cell, formula, style))
 
@@ -295,6 +307,7 @@ class _Table:
         for path, (first, last, _) in spans.items():
             level = len(path)
             self.sb.data(first, level, path[-1], "row_label", rows=last - first + 1)
+            self.sb.fit_rows(first, [(path[-1], self.sb.spec.widths[level])], rows=last - first + 1)
 
     def group_row(self, row: int, path: tuple[str, ...], group, span: tuple[int, int, list]) -> None:
         sb, cols, f = self.sb, self.cols, self.f
@@ -356,13 +369,17 @@ class _Table:
         needed, weight_sum = self._needed(first, last, members)
         sb.label(row, 1, "总分", "row_total", span=2)
         total = a1.ref(row, 3)
-        sb.formula(row, 3, f.total([eff], needed, weight_sum), "total", "formula_total", SCORE_FORMAT)
+        weights = a1.rng(self._c(first, cols.weight), self._c(last, cols.weight))
+        sb.formula(row, 3, self.wrap(f.total([eff], needed, weight_sum), self.u.total(eff, weights, needed)), "total",
+                   "formula_total", SCORE_FORMAT)
         grade_formula = f.grade(total)
         sb.label(row, 4, "评价等级", "row_total")
         grade: str | None = None
         if grade_formula:
             grade = a1.ref(row, 5)
-            sb.formula(row, 5, grade_formula, "grade", "formula_total")
+            grades = [g.name for g in self.ctx.profile.grades]
+            sb.formula(row, 5, self.ctx.flavour.wrap_choice(grade_formula, self.u.grade(total), grades), "grade",
+                       "formula_total")
         else:
             sb.label(row, 5, "不评定等级", "formula_total")
         sb.label(row + 1, 1, "未填写项数", "row_label", span=2)
@@ -370,7 +387,7 @@ class _Table:
         cells = [(c, None) for c in budget_required] + self.unfilled
         sb.formula(row + 1, 3, f.unfilled(cells, self.na_label), "unfilled", "formula_unfilled")
         sb.label(row + 1, 4, "（为 0 时总分和等级才会显示）", "note", span=4)
-        return ScoringRefs(total=total, grade=grade, unfilled=unfilled)
+        return ScoringRefs(total=total, grade=grade, unfilled=unfilled, budget_na=self.budget_na)
 
     def signature(self, refs_row: int) -> None:
         signature_block(self.sb, refs_row, self.cols.last_visible)

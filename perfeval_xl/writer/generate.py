@@ -27,10 +27,12 @@ from perfeval_xl.integrity.register import (
     read_register,
     write_register,
 )
+from perfeval_xl.layout.flavour import FLAVOURS, NATIVE, Flavour
 from perfeval_xl.manifest.build import LoadedManifest
 from perfeval_xl.model import Batch, Manifest, Project, ProjectInputs
 from perfeval_xl.model.framework import Framework
 from perfeval_xl.writer.workbook import write_project
+from perfeval_xl.writer.xlwings_template import XlwingsTemplateError, vba_project
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 CHUNK = 16
@@ -49,6 +51,8 @@ class Job:
     inputs: dict[str, ProjectInputs]
     previous: dict[str, RegisterEntry]
     key_path: str | None  # workers load the key themselves: key objects do not pickle
+    flavour: Flavour = NATIVE
+    vba_project: bytes | None = None
 
 
 def workbook_name(project: Project, suffix: str = ".xlsx") -> str:
@@ -61,9 +65,10 @@ def _write_chunk(job: Job, folder: str) -> list[RegisterEntry]:
     keypair = load_private_key(Path(job.key_path)) if job.key_path else None
     out = []
     for project in job.projects:
-        path = Path(folder) / workbook_name(project)
+        path = Path(folder) / workbook_name(project, job.flavour.suffix)
         out.append(write_project(path, job.batch, project, job.profile, job.frameworks[project.framework],
-                                 job.inputs.get(project.id), keypair, job.previous.get(project.id)))
+                                 job.inputs.get(project.id), keypair, job.previous.get(project.id),
+                                 flavour=job.flavour, vba_project=job.vba_project))
     return out
 
 
@@ -83,14 +88,23 @@ def generate(
     key_path: Path | None = None,
     register_path: Path | None = None,
     progress: Callable[[int], None] | None = None,
+    formulas: str = NATIVE.name,
 ) -> list[Path]:
     """Write every project's workbook into `out_dir` and record them in the issuance register.
 
     Returns the workbook paths in manifest order. `inputs` prefill forms (simulated
     returns); `key_path` signs them with the batch's private key.
+    `formulas` is the flavour: "native" (.xlsx) or "xlwings" (.xlsm, UDFs with native fallback).
     """
     if not loaded.ok or loaded.manifest is None or loaded.profile is None:
         raise GenerateError("清单有错误，未生成任何工作簿；请先运行 perfeval validate-manifest 查看。")
+    flavour = FLAVOURS.get(formulas)
+    if flavour is None:
+        raise GenerateError(f"未知的公式类型 {formulas}；可用：{'、'.join(FLAVOURS)}")
+    try:
+        vba = vba_project() if flavour.macros else None
+    except XlwingsTemplateError as exc:
+        raise GenerateError(str(exc)) from exc
     manifest = loaded.manifest
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -103,7 +117,7 @@ def generate(
     previous = latest_versions(history)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
-        entries = _run(manifest, loaded, staging, workers, inputs or {}, previous, key_path, progress)
+        entries = _run(manifest, loaded, staging, workers, inputs or {}, previous, key_path, progress, flavour, vba)
         _replace_dir(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -124,13 +138,15 @@ def _run(
     previous: dict[str, RegisterEntry],
     key_path: Path | None,
     progress: Callable[[int], None] | None,
+    flavour: Flavour,
+    vba: bytes | None,
 ) -> list[RegisterEntry]:
     frameworks = {p.framework: loaded.frameworks[p.framework] for p in manifest.projects}
     jobs = [
         Job(manifest.batch, loaded.profile, frameworks, chunk,
             {p.id: inputs[p.id] for p in chunk if p.id in inputs},
             {p.id: previous[p.id] for p in chunk if p.id in previous},
-            str(key_path) if key_path else None)
+            str(key_path) if key_path else None, flavour, vba)
         for chunk in _chunks(manifest, CHUNK)
     ]
     workers = workers or os.cpu_count() or 1

@@ -9,6 +9,7 @@ timestamps).
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 from perfeval_xl.layout import a1
 from perfeval_xl.layout.contract import Cell, InputType, Role, SheetSpec, Validation, WorkbookLayout
 from perfeval_xl.writer.styles import FONT, STYLES
+from perfeval_xl.writer.xlwings_template import SHEET_CODE_NAME, WORKBOOK_CODE_NAME
 
 A4 = 9
 VALIDATION_TITLE = "填写提示"
@@ -87,8 +89,10 @@ def write_workbook(
     author: str,
     inputs: dict[str, object] | None = None,
     cached: dict[str, object] | None = None,
+    vba_project: bytes | None = None,
 ) -> None:
-    """Write `layout` to `path`. `inputs` prefill input cells by key; `cached` gives formula results by key."""
+    """Write `layout` to `path`. `inputs` prefill input cells by key; `cached` gives formula results by key;
+    `vba_project` (a vbaProject.bin, written unchanged) makes it a macro-enabled workbook (name it .xlsm)."""
     inputs = inputs or {}
     cached = cached or {}
     # in_memory: XlsxWriter otherwise writes and deletes a temp file per part.
@@ -99,8 +103,13 @@ def write_workbook(
                              "comments": f"perfeval_xl {layout.version}"})
     workbook.set_size(1400, 900)
     formats = _Formats(workbook)
-    for sheet in layout.sheets:
+    if vba_project is not None:
+        workbook.add_vba_project(io.BytesIO(vba_project), is_stream=True)
+        workbook.set_vba_name(WORKBOOK_CODE_NAME)
+    for number, sheet in enumerate(layout.sheets, start=1):
         ws = workbook.add_worksheet(sheet.name)
+        if vba_project is not None:
+            ws.set_vba_name(SHEET_CODE_NAME.format(number))
         _sheet(ws, sheet, formats, password, inputs, cached)
     for name, target in layout.names.items():
         workbook.define_name(name, "=" + target)
@@ -202,6 +211,8 @@ def _print(ws: Worksheet, sheet: SheetSpec) -> None:
         ws.set_portrait()
     if p.fit_width:
         ws.fit_to_pages(1, 0)
+    if p.area:
+        ws.print_area(p.area)
     if p.repeat_rows:
         ws.repeat_rows(p.repeat_rows[0] - 1, p.repeat_rows[1] - 1)
     ws.center_horizontally()

@@ -11,6 +11,7 @@ import random
 import re
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from tests.hostile.builders import (
@@ -355,3 +356,22 @@ CASES: list[Case] = [Case(name, build, frozenset(expect)) for name, build, expec
     ("utf16_sheet_without_dtd", lambda: _utf16_sheet(doctype=False), ["GATE_STRUCTURE"]),
     ("strict_ooxml_workbook", _strict, ["GATE_OOXML_STRICT"]),
 ]]
+
+
+EXTENSIONS = [".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv", ".pdf", ".zip", ".bin", ".txt", ""]
+
+
+def write_corpus(folder: Path, seed: int) -> dict[str, str]:
+    """Every case into `folder` under a random name and extension (the gate must not care): name → path."""
+    rng = random.Random(seed)
+    paths: dict[str, str] = {}
+    for case in CASES:
+        name = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(12))
+        path = folder / (name + rng.choice(EXTENSIONS))
+        data = case.build()
+        if data == DIRECTORY:
+            path.mkdir()
+        else:
+            path.write_bytes(data)
+        paths[case.name] = str(path)
+    return paths

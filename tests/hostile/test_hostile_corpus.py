@@ -13,27 +13,11 @@ import random
 from perfeval_xl.findings.catalogue import CATALOGUE
 from perfeval_xl.intake.gate import gate_file
 from perfeval_xl.intake.isolation import IsolationLimits, run_isolated
-from tests.hostile.corpus import CASES, DIRECTORY
+from tests.hostile.corpus import CASES, write_corpus
 from tests.hostile.workers import gate_with_usage, read_with_calamine
 
 MiB = 1024 * 1024
-EXTENSIONS = [".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv", ".pdf", ".zip", ".bin", ".txt", ""]
 LIMITS = IsolationLimits(workers=2, timeout_s=10.0, memory_bytes=1024 * MiB)
-
-
-def _write_corpus(tmp_path, seed: int) -> dict[str, str]:
-    rng = random.Random(seed)
-    paths: dict[str, str] = {}
-    for case in CASES:
-        name = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(12))
-        path = tmp_path / (name + rng.choice(EXTENSIONS))
-        data = case.build()
-        if data == DIRECTORY:
-            path.mkdir()
-        else:
-            path.write_bytes(data)
-        paths[case.name] = str(path)
-    return paths
 
 
 def test_table_is_large_and_uses_catalogued_codes():
@@ -49,7 +33,7 @@ def test_table_is_large_and_uses_catalogued_codes():
 
 def test_corpus_through_isolated_gate(tmp_path):
     seed = int(os.environ.get("HOSTILE_SEED", random.randrange(1 << 30)))
-    paths = _write_corpus(tmp_path, seed)
+    paths = write_corpus(tmp_path, seed)
     outcomes = run_isolated(gate_with_usage, list(paths.values()), LIMITS)
     assert [o.path for o in outcomes] == list(paths.values())
     failures = []
@@ -71,7 +55,7 @@ def test_corpus_through_isolated_gate(tmp_path):
 
 
 def test_messages_render_in_both_languages(tmp_path):
-    paths = _write_corpus(tmp_path, 1)
+    paths = write_corpus(tmp_path, 1)
     for case in CASES:
         for found in gate_file(paths[case.name]).findings:
             zh, en = found.message("zh"), found.message("en")
@@ -83,7 +67,7 @@ def test_messages_render_in_both_languages(tmp_path):
 
 def test_calamine_abort_on_far_cell_is_contained(tmp_path):
     """The reason for isolation: calamine aborts the process on a far-away cell."""
-    paths = _write_corpus(tmp_path, 2)
+    paths = write_corpus(tmp_path, 2)
     order = [paths["valid_xlsx"], paths["far_cell_xfd1048576"], paths["valid_xlsx"]]
     outcomes = run_isolated(read_with_calamine, order, LIMITS)
     assert outcomes[0].ok and outcomes[0].value == 29

@@ -8,15 +8,18 @@ from dataclasses import dataclass, field
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from perfeval_xl.findings import Finding, Location, finding
-from perfeval_xl.integrity.register import RegisterEntry
 from perfeval_xl.intake.bind import Bound
 from perfeval_xl.intake.reader import WorkbookRead
+from perfeval_xl.integrity.register import RegisterEntry
+from perfeval_xl.layout.definition import IssuedDefinition
 from perfeval_xl.model import ProjectResult
 
 
 @dataclass
 class CheckContext:
     read: WorkbookRead
+    definition: IssuedDefinition | None = None  # decoded from _meta; None when absent or unreadable
+    definition_error: str = ""  # why it could not be decoded (or its layout built)
     bound: Bound | None = None  # None when the workbook could not be read through a layout
     result: ProjectResult | None = None  # the engine's recomputation from the inputs read
     register: RegisterEntry | None = None  # the issued version as the bureau recorded it (collect)
@@ -29,7 +32,7 @@ class CheckContext:
         return self.read.path
 
     def at(self, sheet: str | None = None, cell: str | None = None, **more: object) -> Location:
-        project = self.bound.definition.project.id if self.bound else None
+        project = self.definition.project.id if self.definition else None
         return Location(file=self.file, sheet=sheet, cell=cell, project_id=project, **more)
 
 
@@ -41,6 +44,8 @@ def run_checks(ctx: CheckContext, checks: Sequence[Check]) -> list[Finding]:
     for check in checks:
         try:
             out.extend(check(ctx))
+        except MemoryError:
+            raise  # the isolation layer reports WORKER_MEMORY
         except Exception as exc:  # a bug in one check must not stop the others
             out.append(finding("CHECK_INTERNAL_ERROR", Location(file=ctx.file), check=check.__name__,
                                detail=f"{type(exc).__name__}: {exc}"[:300]))

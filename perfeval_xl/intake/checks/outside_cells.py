@@ -1,0 +1,51 @@
+"""Nothing may be filled outside the form: content beyond the form's rectangle (from the
+streaming XML scan, which also sees error cells and empty strings) and values inside it
+where the layout has no cell (possible once protection is removed). Such content is never
+read, so it cannot change a score; but a unit may have typed a figure or a reason in the
+wrong place. Decision: a warning per sheet naming the cells (docs/check.md)."""
+
+from __future__ import annotations
+
+from perfeval_xl.findings import Finding, finding
+from perfeval_xl.intake.checks.context import CheckContext
+from perfeval_xl.layout import a1
+from perfeval_xl.layout.contract import META_SHEET, SheetSpec
+
+LISTED = 10  # cells named in the message
+
+
+def outside_cells(ctx: CheckContext) -> list[Finding]:
+    assert ctx.bound is not None
+    out: list[Finding] = []
+    for spec in ctx.bound.layout.sheets:
+        sheet = ctx.read.sheet(spec.name)
+        if sheet is None:
+            continue
+        stray = list(sheet.outside)
+        if spec.name != META_SHEET:  # _meta's cells, its signature row included, are the integrity checks'
+            covered = _covered(spec)
+            seen = set(stray)
+            for row, col in sorted(sheet.values):
+                ref = a1.ref(row, col)
+                if (row, col) not in covered and ref not in seen:
+                    stray.append(ref)
+                    seen.add(ref)
+        if not stray:
+            continue
+        count = f"{len(stray)}+" if sheet.outside_truncated else str(len(stray))
+        listed = "、".join(stray[:LISTED]) + ("…" if len(stray) > LISTED else "")
+        out.append(finding("OUTSIDE_FORM_FILLED", ctx.at(sheet=spec.name, cell=stray[0]), sheet=spec.name,
+                           count=count, cells=listed))
+    return out
+
+
+def _covered(spec: SheetSpec) -> set[tuple[int, int]]:
+    """Every position a layout cell occupies, merged areas included."""
+    covered: set[tuple[int, int]] = set()
+    for cell in spec.cells:
+        row, col = a1.parse(cell.ref)
+        last_row, last_col = a1.parse(cell.merge_to) if cell.merge_to else (row, col)
+        for r in range(row, last_row + 1):
+            for c in range(col, last_col + 1):
+                covered.add((r, c))
+    return covered

@@ -1,0 +1,197 @@
+"""Check returned workbooks: the per-file function the isolated workers run for `check`
+(and `collect`), and the batch runner around it.
+
+    check_file(path, options) -> FileReport
+        gate → _meta (workbook.xml, custom properties, the _meta values) → definition →
+        layout rebuilt as issued → every sheet read once (values, formulas, cells outside
+        the layout's rectangles) → bind → checks → the engine's recomputation → outcome
+    check_files(paths, options, progress) -> [FileReport]   in input order, each file in a
+        supervised worker; a worker that dies or times out gives that file a reject report
+
+The run order of the checks is runners.py, with the integrity checks (signature, locked
+content, formulas: integrity/verify.py) after the structure checks. Nothing here raises
+for a bad file: every problem is a finding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Sequence
+from functools import lru_cache, partial
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from pydantic import BaseModel, ConfigDict
+
+from perfeval_xl.engine.evaluate import evaluate
+from perfeval_xl.findings import Finding, Location, Severity, finding
+from perfeval_xl.intake.bind import allowed_ranges, bind, definition_from_meta, issued_layout_for
+from perfeval_xl.intake.checks.context import CheckContext, run_checks
+from perfeval_xl.intake.checks.runners import IDENTITY_CHECKS, RECOMPUTE_CHECKS, STRUCTURE_CHECKS, VALUE_CHECKS
+from perfeval_xl.intake.isolation import IsolationLimits, Outcome, ProgressCallback, run_isolated
+from perfeval_xl.intake.models import GateLimits
+from perfeval_xl.intake.reader import ReturnReader, WorkbookRead
+from perfeval_xl.intake.report import FileReport, without_findings
+from perfeval_xl.integrity.register import RegisterEntry, RegisterIndex
+from perfeval_xl.integrity.verify import INTEGRITY_CHECKS
+from perfeval_xl.layout.contract import ACCEPTED_VERSIONS, WorkbookLayout
+
+_FACT_CHARS = 200  # of a _meta fact kept in the report (a hostile file may put megabytes there)
+
+
+class CheckOptions(BaseModel):
+    """What a check run is given besides the file; picklable (sent to every worker)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    public_keys: dict[str, bytes] = {}  # key id → raw Ed25519 public key, for the integrity checks
+    gate: GateLimits = GateLimits()
+    expected_batch: str | None = None  # the batch being checked or collected, when known
+    expected_year: int | None = None
+    register_path: str | None = None  # the issuance register (collect); each worker indexes it once
+
+
+def check_file(path: str | os.PathLike[str], options: CheckOptions | None = None) -> FileReport:
+    """Check one returned file; never raises for bad data (MemoryError is left to the isolation layer)."""
+    path = os.fspath(path)
+    digest, size = file_facts(path)
+    try:
+        return _check(path, digest, options or CheckOptions())
+    except MemoryError:
+        raise
+    except Exception as exc:  # a bug in the pipeline must not lose the file's report
+        detail = f"{type(exc).__name__}: {exc}"[:300]
+        return FileReport(file=path, sha256=digest, size=size,
+                          findings=[finding("INTAKE_INTERNAL_ERROR", Location(file=path), detail=detail)])
+
+
+def check_files(paths: Sequence[str | os.PathLike[str]], options: CheckOptions | None = None,
+                progress: ProgressCallback | None = None,
+                isolation: IsolationLimits | None = None) -> list[FileReport]:
+    """One report per path, in input order; each file is checked in a supervised worker."""
+    func = partial(check_file, options=options or CheckOptions())
+    return [o.value if o.ok else _worker_failed(o) for o in run_isolated(func, paths, isolation, progress)]
+
+
+def file_facts(path: str) -> tuple[str, int]:
+    """SHA-256 and size of a regular file; ("", 0) for anything else (folders, devices, missing)."""
+    try:
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return "", 0
+            return hashlib.file_digest(handle, "sha256").hexdigest(), info.st_size
+    except OSError:
+        return "", 0
+
+
+def _check(path: str, digest: str, options: CheckOptions) -> FileReport:
+    with ReturnReader(path, options.gate) as reader:
+        read = reader.read
+        findings: list[Finding] = list(read.gate.findings)
+        if not reader.read_meta():
+            return _report(read, digest, findings + read.findings)
+        ctx = CheckContext(read=read, public_keys={k: Ed25519PublicKey.from_public_bytes(v)
+                                                   for k, v in options.public_keys.items()},
+                           expected_batch=options.expected_batch, expected_year=options.expected_year,
+                           register=_registered(options, read.meta))
+        layout = _rebuild_layout(ctx)
+        findings += run_checks(ctx, IDENTITY_CHECKS)
+        if layout is None or _rejected(findings):
+            return _report(read, digest, findings)
+        if not reader.read_sheets(allowed_ranges(layout)):
+            return _report(read, digest, findings + read.findings)
+    assert ctx.definition is not None
+    ctx.bound = bind(read, layout, ctx.definition)
+    findings += run_checks(ctx, STRUCTURE_CHECKS)
+    misplaced = _rejected(findings)
+    findings += run_checks(ctx, INTEGRITY_CHECKS)
+    if not misplaced:
+        findings += _recompute(ctx)
+        if ctx.result is not None:
+            findings += run_checks(ctx, VALUE_CHECKS)
+            findings += run_checks(ctx, RECOMPUTE_CHECKS)
+    return _report(read, digest, findings, ctx)
+
+
+def _registered(options: CheckOptions, meta: dict[str, str]) -> RegisterEntry | None:
+    """The register's entry for the version _meta names (None when not collecting or not issued)."""
+    version = meta.get("issued_version", "")
+    if options.register_path is None or not version.isdigit():
+        return None
+    return _register_index(options.register_path).entry(meta.get("project_id", ""), int(version))
+
+
+@lru_cache(maxsize=2)
+def _register_index(path: str) -> RegisterIndex:
+    # One index per worker process and register, not one per file.
+    return RegisterIndex(Path(path))
+
+
+def _rebuild_layout(ctx: CheckContext) -> WorkbookLayout | None:
+    """Decode the definition in _meta and rebuild the layout as issued; on failure say why in the context."""
+    meta = ctx.read.meta
+    if meta.get("form_version") not in ACCEPTED_VERSIONS:
+        return None
+    try:
+        definition = definition_from_meta(meta)
+    except ValueError as exc:  # pydantic's ValidationError included
+        ctx.definition_error = str(exc).splitlines()[0][:200]
+        return None
+    try:
+        layout = issued_layout_for(definition, meta)
+    except MemoryError:
+        raise
+    except Exception as exc:  # a definition that decodes but describes no buildable form
+        ctx.definition_error = f"{type(exc).__name__}: {exc}"[:200]
+        return None
+    ctx.definition = definition
+    return layout
+
+
+def _recompute(ctx: CheckContext) -> list[Finding]:
+    """The engine's result for the inputs read, into the context."""
+    assert ctx.bound is not None and ctx.definition is not None
+    try:
+        ctx.result = evaluate(ctx.definition.project, ctx.bound.inputs, ctx.definition.profile)
+    except MemoryError:
+        raise
+    except Exception as exc:  # the engine's bug, not the file's
+        return [finding("CHECK_INTERNAL_ERROR", Location(file=ctx.file), check="evaluate",
+                        detail=f"{type(exc).__name__}: {exc}"[:300])]
+    return []
+
+
+def _rejected(findings: list[Finding]) -> bool:
+    return any(f.severity is Severity.REJECT for f in findings)
+
+
+def _report(read: WorkbookRead, digest: str, findings: list[Finding], ctx: CheckContext | None = None) -> FileReport:
+    def fact(key: str) -> str | None:
+        value = read.meta.get(key) or read.properties.get(f"perfeval_{key}")
+        return value[:_FACT_CHARS] if value else None
+
+    version = fact("issued_version")
+    bound = ctx.bound if ctx else None
+    result = ctx.result if ctx else None
+    return FileReport(
+        file=read.path,
+        sha256=digest,
+        size=read.gate.size,
+        format=read.gate.format,
+        form_version=fact("form_version"),
+        batch_id=fact("batch_id"),
+        project_id=fact("project_id"),
+        issued_version=int(version) if version and version.isdigit() and len(version) < 10 else None,
+        findings=[f.at(file=read.path) for f in findings],
+        inputs=bound.inputs if bound else None,
+        result=without_findings(result) if result else None,
+        has_cached_values=bound.has_cached_values if bound else None,
+    )
+
+
+def _worker_failed(outcome: Outcome) -> FileReport:
+    digest, size = file_facts(outcome.path)
+    return FileReport(file=outcome.path, sha256=digest, size=size, findings=list(outcome.findings))

@@ -1,0 +1,109 @@
+"""The signature check: the payload is rebuilt from the returned workbook itself.
+
+Which cells are signed comes from the issued layout; their values, and the `_meta`
+facts, come from the workbook AS READ (never from the layout), so any change of a
+locked cell, of a sheet name or of `_meta` breaks the signature. Which key: the
+register's when collecting (a signature by any other key is an unknown key), else
+any public key given.
+
+When no signature is demanded: a batch the register records as unsigned; without a
+register, a workbook naming no key and holding no signature, unless public keys were
+given (then the bureau expects signatures, and blanking the key id does not help).
+Without a register and without public keys a signature cannot be verified: a warning.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from pydantic import ValidationError
+
+from perfeval_xl.findings import Finding, finding
+from perfeval_xl.intake.checks.context import CheckContext
+from perfeval_xl.intake.reader import WorkbookRead
+from perfeval_xl.integrity.canonical import CanonicalError
+from perfeval_xl.integrity.checks.issued import Issued, issued_for
+from perfeval_xl.integrity.issue import SIGNATURE_KEY, SIGNED_META_EXCLUDED, UNSIGNED_KEY_ID
+from perfeval_xl.integrity.payload import CellValue, PayloadMeta, build_payload
+from perfeval_xl.integrity.signing import Signature, SignatureFormatError, verify
+from perfeval_xl.layout.contract import META_SHEET, Role, WorkbookLayout
+
+SIGNATURE_PROPERTY = f"perfeval_{SIGNATURE_KEY}"
+
+
+def check_signature(ctx: CheckContext) -> list[Finding]:
+    """Signature missing, malformed, by an unknown key, or not matching the locked content as read."""
+    issued = issued_for(ctx)
+    if issued is None:
+        return []
+    where = ctx.at(META_SHEET)
+    text = signature_text(ctx.read)
+    if issued.key_id is None and (issued.from_register or (text is None and not ctx.public_keys)):
+        return [finding("SIGNATURE_NOT_REQUIRED", where)]
+    if text is None:
+        return [finding("SIGNATURE_MISSING", where, key_id=issued.key_id)]
+    if not ctx.public_keys and not issued.from_register:
+        # `check` on a PC without the batch's public key: say so rather than reject every form.
+        return [finding("SIGNATURE_NOT_VERIFIED", where, key_id=issued.key_id or "")]
+    try:
+        Signature.from_text(text)
+    except SignatureFormatError as exc:
+        return [finding("SIGNATURE_MALFORMED", where, detail=str(exc))]
+    try:
+        payload = payload_as_read(issued.layout, ctx.read)
+    except (CanonicalError, ValidationError, ValueError) as exc:
+        return [finding("SIGNATURE_INVALID", where, detail=f"payload cannot be rebuilt: {exc}"[:300])]
+    result = verify(payload, text, _keys(ctx, issued))
+    found = result.finding(where)
+    return [] if found is None else [found]
+
+
+def signature_text(read: WorkbookRead) -> str | None:
+    """The stored signature: the _meta cell, else its document-property mirror."""
+    for text in (read.meta.get(SIGNATURE_KEY), read.properties.get(SIGNATURE_PROPERTY)):
+        if text and text.strip():
+            return text
+    return None
+
+
+def payload_as_read(layout: WorkbookLayout, read: WorkbookRead) -> dict[str, Any]:
+    """The signed payload of the returned workbook: the layout's locked cells with the values read.
+
+    Raises ValueError / ValidationError / CanonicalError when _meta or a value cannot
+    form a payload (the caller reports the signature as invalid).
+    """
+    meta = read.meta
+    payload_meta = PayloadMeta(
+        year=int(meta.get("year", "")),
+        batch_id=meta.get("batch_id", ""),
+        unit=meta.get("unit", ""),
+        project_id=meta.get("project_id", ""),
+        template_version=meta.get("template_version", ""),
+        key_id=meta.get("key_id") or UNSIGNED_KEY_ID,
+        issued_version=int(meta.get("issued_version", "")),
+    )
+    sheets: list[tuple[str, dict[str, CellValue]]] = []
+    for spec in layout.sheets:
+        sheet = read.sheet(spec.name)
+        cells: dict[str, CellValue] = {}
+        for cell in spec.cells:
+            if cell.role in (Role.LABEL, Role.DATA) and cell.key not in SIGNED_META_EXCLUDED and sheet is not None:
+                cells[cell.ref] = sheet.value(cell.row, cell.col)
+        sheets.append((spec.name, cells))
+    return build_payload(payload_meta, sheets)
+
+
+def _keys(ctx: CheckContext, issued: Issued) -> dict[str, Ed25519PublicKey]:
+    """Without a register, any key given; collecting, only the register's key (kept in the register
+    since generation, else among the keys given)."""
+    if not issued.from_register:
+        return ctx.public_keys
+    if not issued.key_id:
+        return {}
+    registered = ctx.register.public_key if ctx.register is not None else None
+    if registered:
+        return {issued.key_id: Ed25519PublicKey.from_public_bytes(base64.b64decode(registered))}
+    key = ctx.public_keys.get(issued.key_id)
+    return {issued.key_id: key} if key is not None else {}

@@ -1,0 +1,1 @@
+"""Simulated unit returns for the demo and benchmarks: honest, late, tampered, broken."""

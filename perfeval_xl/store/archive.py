@@ -1,0 +1,150 @@
+"""The archive: every received file copied once, named by its SHA-256, read-only, never modified.
+
+Layout: ROOT/ab/abcdef…(64 hex).xlsx, the suffix taken from the name the file arrived
+under. The source is hashed first; content already archived (and intact) is not copied
+again. Otherwise a copy is written to ROOT/.incoming/, hashed while copying (it must
+match the first hash: the file did not change meanwhile), fsynced, read back and hashed
+again, made read-only, and only then renamed into place: an archived name always holds
+exactly the bytes its name promises. The source is opened read-only and never written.
+The collector should process the archived copy, not the original, so what it reads is
+what it keeps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from perfeval_xl.store.atomic import fsync_dir
+from perfeval_xl.store.errors import StoreError
+from perfeval_xl.store.killpoints import KillPoints
+
+CHUNK = 1 << 20
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,10}")
+INCOMING = ".incoming"
+
+
+class ArchivedFile(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    sha256: str
+    size: int
+    relative_path: str  # "ab/abcdef….xlsx", with "/" on every platform
+    path: Path
+    created: bool  # False: the archive already held this content
+
+
+def sha256_file(path: Path) -> tuple[str, int]:
+    """(hex SHA-256, size) of a file, read in chunks."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def archive_suffix(name: str) -> str:
+    """The lower-case suffix of `name` if it is a plain one (".xlsx"), else ""."""
+    suffix = Path(name).suffix
+    return suffix.lower() if _SUFFIX.fullmatch(suffix) else ""
+
+
+class Archive:
+    """A content-addressed folder of received files."""
+
+    def __init__(self, root: Path, *, killpoints: KillPoints | None = None) -> None:
+        self.root = Path(root)
+        self._killpoints = killpoints
+
+    def find(self, sha256: str) -> Path | None:
+        """The archived file holding this content, if any."""
+        if not _SHA256.fullmatch(sha256):
+            raise ValueError(f"not a lower-case hex SHA-256: {sha256!r}")
+        shard = self.root / sha256[:2]
+        if not shard.is_dir():
+            return None
+        for candidate in sorted(shard.iterdir()):
+            if candidate.name == sha256 or (
+                candidate.name.startswith(sha256) and _SUFFIX.fullmatch(candidate.name[64:])
+            ):
+                return candidate
+        return None
+
+    def verify(self, sha256: str) -> bool:
+        """True when the archive holds this content intact; False when absent; StoreError when damaged."""
+        found = self.find(sha256)
+        if found is None:
+            return False
+        if sha256_file(found)[0] != sha256:
+            raise StoreError("STORE_ARCHIVE_CORRUPT", path=found)
+        return True
+
+    def put(self, source: Path) -> ArchivedFile:
+        """Archive `source` unless its content is already archived (then nothing is written)."""
+        source = Path(source)
+        try:
+            expected, size = sha256_file(source)
+            if self.verify(expected):
+                return self._entry(expected, size, created=False)
+            incoming = self.root / INCOMING
+            incoming.mkdir(parents=True, exist_ok=True)
+            temp = incoming / f"{secrets.token_hex(8)}.part"
+            sha256, size = self._copy(source, temp)
+        except OSError as exc:
+            raise StoreError("STORE_ARCHIVE_FAILED", name=source.name, path=self.root,
+                             detail=exc.strerror or str(exc)) from None
+        try:
+            # The copy must hold what was hashed before, and read back as what was written.
+            if sha256 != expected or sha256_file(temp)[0] != sha256:
+                raise StoreError("STORE_ARCHIVE_CHANGED", name=source.name)
+            target = self.root / sha256[:2] / f"{sha256}{archive_suffix(source.name)}"
+            target.parent.mkdir(exist_ok=True)
+            os.chmod(temp, 0o444)
+            os.replace(temp, target)
+            fsync_dir(target.parent)
+            fsync_dir(self.root)
+        except OSError as exc:
+            raise StoreError("STORE_ARCHIVE_FAILED", name=source.name, path=self.root,
+                             detail=exc.strerror or str(exc)) from None
+        finally:
+            temp.unlink(missing_ok=True)
+        return self._entry(sha256, size, created=True)
+
+    def clean_incoming(self) -> int:
+        """Remove partial copies left by an interrupted run; call only while holding the collector lock."""
+        incoming = self.root / INCOMING
+        if not incoming.is_dir():
+            return 0
+        removed = 0
+        for part in incoming.glob("*.part"):
+            part.unlink(missing_ok=True)
+            removed += 1
+        return removed
+
+    def _copy(self, source: Path, temp: Path) -> tuple[str, int]:
+        digest = hashlib.sha256()
+        size = 0
+        with open(source, "rb") as src, open(temp, "xb") as dst:
+            while chunk := src.read(CHUNK):
+                dst.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
+                if self._killpoints is not None:
+                    self._killpoints.hit("archive_copy")
+            dst.flush()
+            os.fsync(dst.fileno())
+        return digest.hexdigest(), size
+
+    def _entry(self, sha256: str, size: int, *, created: bool) -> ArchivedFile:
+        path = self.find(sha256)
+        assert path is not None
+        return ArchivedFile(sha256=sha256, size=size, relative_path=path.relative_to(self.root).as_posix(),
+                            path=path, created=created)

@@ -1,0 +1,90 @@
+"""Column types: exact decimals on every backend, and the markers the crash test relies on.
+
+SQLite has no decimal type (SQLAlchemy's Numeric would go through float there), so
+decimals are stored as text on SQLite and as NUMERIC(p, s) on PostgreSQL. Values are
+rounded half up to the column's scale before they are sent, so both backends hold
+the same numbers, and come back as Decimal without trailing zeros ("9.43", "10").
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Context, Decimal
+from typing import Any
+
+from sqlalchemy import Dialect, Numeric, String, TypeDecorator
+from sqlalchemy.types import TypeEngine
+
+from perfeval_xl.store.errors import StoreError
+
+_CONTEXT = Context(prec=80)
+
+# Column info keys: a crash-and-resume must leave every column equal to an
+# uninterrupted run's except those filled from the collector's own clock and those
+# pointing at run records (tables flagged RUN_RECORD are run records entirely).
+COLLECTOR_CLOCK = "collector_clock"
+RUN_RECORD = "run_record"
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """The same number without trailing zeros and without an exponent: 10.00 -> 10, 9.4300 -> 9.43."""
+    normal = value.normalize(_CONTEXT)
+    return normal.quantize(Decimal(1)) if normal.as_tuple().exponent > 0 else normal  # type: ignore[operator]
+
+
+class ExactDecimal(TypeDecorator[Decimal]):
+    """NUMERIC(precision, scale) on PostgreSQL, decimal text on SQLite; never a float."""
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int, scale: int, label: str) -> None:
+        super().__init__(precision=precision, scale=scale, asdecimal=True)
+        self.precision = precision
+        self.scale = scale
+        self.label = label
+        self._quantum = Decimal(1).scaleb(-scale)
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(self.precision + 2))
+        return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, (float, bool)) or not isinstance(value, (Decimal, int)):
+            raise TypeError(f"{self.label}: expected Decimal or int, got {type(value).__name__}")
+        number = Decimal(value)
+        if not number.is_finite():
+            raise StoreError("STORE_VALUE_OUT_OF_RANGE", value=str(number), column=self.label,
+                             digits=self.precision - self.scale)
+        rounded = number.quantize(self._quantum, rounding=ROUND_HALF_UP, context=_CONTEXT)
+        if rounded.adjusted() >= self.precision - self.scale:
+            raise StoreError("STORE_VALUE_OUT_OF_RANGE", value=format(number, "f"), column=self.label,
+                             digits=self.precision - self.scale)
+        return format(rounded, "f") if dialect.name == "sqlite" else rounded
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return plain_decimal(Decimal(value) if isinstance(value, str) else value)
+
+
+def amount() -> ExactDecimal:
+    """Money in 万元: 6 decimals is a hundredth of a yuan."""
+    return ExactDecimal(24, 6, "amount")
+
+
+def score() -> ExactDecimal:
+    """Points, weights, scores and totals: profiles round to at most 10 places."""
+    return ExactDecimal(20, 10, "score")
+
+
+def rate() -> ExactDecimal:
+    """Unrounded ratios (完成率, 执行率, 得分率): far below any display precision."""
+    return ExactDecimal(32, 16, "rate")
+
+
+def measure() -> ExactDecimal:
+    """Targets and actuals as typed by a unit (a double carries 15-17 significant digits)."""
+    return ExactDecimal(38, 12, "measure")

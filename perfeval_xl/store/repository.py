@@ -1,0 +1,241 @@
+"""Writes: run records, received files with their submissions, and the bureau's decisions.
+
+Every function here is one transaction. Call them only while holding the collector
+lock (lock.CollectorLock): ids are assigned as max + 1 and an unfinished run is
+taken to be an interrupted one.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from perfeval_xl.store.db import Store
+from perfeval_xl.store.errors import StoreError
+from perfeval_xl.store.models import (
+    FileIntake,
+    IngestAction,
+    IngestResult,
+    Outcome,
+    Receipt,
+    RunStatus,
+    SubmissionIntake,
+    SummaryCounts,
+)
+from perfeval_xl.store.ordering import reorder
+from perfeval_xl.store.rows import distinct_findings, finding_row, fund_rows, group_rows, indicator_rows, project_row
+from perfeval_xl.store.schema import (
+    FileRow,
+    FindingRow,
+    FundResultRow,
+    GroupResultRow,
+    IndicatorResultRow,
+    ProjectResultRow,
+    ReceiptRow,
+    RunFileRow,
+    RunRow,
+    SubmissionRow,
+)
+from perfeval_xl.store.txn import Txn, transaction
+
+# --- runs ---------------------------------------------------------------------------
+
+
+def record_run_start(store: Store, command: str, args: Mapping[str, Any] | None = None) -> int:
+    """Open a run record and return its id.
+
+    A run left `running` can only be one that was killed (the caller holds the lock): it
+    is marked `interrupted`, and the new run continues its round. After a completed run
+    a new round begins. Rounds decide which versions were "first seen in one run".
+    """
+    with transaction(store, None) as tx:
+        last = tx.session.execute(
+            select(RunRow.round_no, RunRow.status).order_by(RunRow.id.desc()).limit(1)).first()
+        tx.session.execute(update(RunRow).where(RunRow.status == "running").values(status="interrupted"))
+        if last is None:
+            round_no = 1
+        else:
+            round_no = last.round_no + 1 if last.status == "completed" else last.round_no
+        run_id = tx.new_ids(RunRow.id)
+        tx.insert(RunRow, [{
+            "id": run_id, "round_no": round_no, "command": command, "args": dict(args or {}),
+            "status": "running", "actor": store.actor, "host": socket.gethostname(), "pid": os.getpid(),
+            "counts": None, "collector_started_at": tx.now, "collector_finished_at": None,
+        }])
+    return run_id
+
+
+def record_run_finish(store: Store, run_id: int, status: RunStatus = "completed",
+                      counts: SummaryCounts | None = None) -> None:
+    """Close a run record with its status and closing summary."""
+    with transaction(store, run_id) as tx:
+        tx.session.execute(update(RunRow).where(RunRow.id == run_id).values(
+            status=status, collector_finished_at=tx.now,
+            counts=counts.model_dump() if counts is not None else None))
+
+
+# --- received files -----------------------------------------------------------------
+
+
+def file_known(store: Store, sha256: str) -> bool:
+    """True when this content is already stored (the collector then skips the intake)."""
+    with store.read() as session:
+        return session.get(FileRow, sha256) is not None
+
+
+def ingest_file(store: Store, run_id: int, intake: FileIntake) -> IngestResult:
+    """Store one received file with its submissions, results, findings and audit rows, in one transaction.
+
+    Idempotent by content hash: a file already stored changes nothing except that new
+    receipt-log rows naming it are added (and the order of its project's versions
+    recomputed). Either everything of the file is stored or nothing is.
+    """
+    with transaction(store, run_id) as tx:
+        if tx.session.get(FileRow, intake.file.sha256) is not None:
+            return _note_known(tx, intake.file.sha256, intake.file.original_name, intake.receipts)
+        ids = _store_new(tx, intake)
+        _run_file(tx, intake.file.sha256, intake.file.original_name, "new")
+        return IngestResult(sha256=intake.file.sha256, action="new", submission_ids=ids)
+
+
+def record_known_file(store: Store, run_id: int, sha256: str, file_name: str,
+                      receipts: Iterable[Receipt] = ()) -> IngestResult:
+    """Note that this run met an already stored file again (adding any new receipts)."""
+    with transaction(store, run_id) as tx:
+        if tx.session.get(FileRow, sha256) is None:
+            raise ValueError(f"file {sha256} is not stored; use ingest_file")
+        return _note_known(tx, sha256, file_name, tuple(receipts))
+
+
+def decide_current(store: Store, submission_id: int, run_id: int | None = None) -> None:
+    """The bureau's choice among versions flagged needs_decision: make this one current."""
+    with transaction(store, run_id) as tx:
+        row = tx.session.execute(
+            select(SubmissionRow.batch_id, SubmissionRow.project_id, SubmissionRow.needs_decision)
+            .where(SubmissionRow.id == submission_id)).first()
+        if row is None:
+            raise StoreError("STORE_NOT_FOUND", submission_id=submission_id)
+        if not row.needs_decision:
+            raise StoreError("STORE_DECISION_NOT_NEEDED", submission_id=submission_id, project_id=row.project_id)
+        tx.session.execute(update(SubmissionRow).where(SubmissionRow.id == submission_id).values(decided=True))
+        tx.audit("submission.decided", "submissions", str(submission_id),
+                 batch_id=row.batch_id, project_id=row.project_id)
+        reorder(tx, row.batch_id, row.project_id)
+
+
+def _note_known(tx: Txn, sha256: str, file_name: str, receipts: Iterable[Receipt]) -> IngestResult:
+    added = _add_receipts(tx, sha256, receipts)
+    projects = tx.session.execute(
+        select(SubmissionRow.id, SubmissionRow.batch_id, SubmissionRow.project_id)
+        .where(SubmissionRow.file_sha256 == sha256).order_by(SubmissionRow.id)).all()
+    if added:
+        for row in projects:
+            reorder(tx, row.batch_id, row.project_id)
+    action: IngestAction = "receipt" if added else "known"
+    _run_file(tx, sha256, file_name, action)
+    return IngestResult(sha256=sha256, action=action, submission_ids=tuple(row.id for row in projects))
+
+
+def _add_receipts(tx: Txn, sha256: str, receipts: Iterable[Receipt]) -> int:
+    stored = {tuple(row) for row in tx.session.execute(
+        select(ReceiptRow.file_name, ReceiptRow.sender_unit, ReceiptRow.received_at)
+        .where(ReceiptRow.file_sha256 == sha256))}
+    added = 0
+    for receipt in receipts:
+        key = (receipt.file_name, receipt.sender_unit, receipt.received_at)
+        if key in stored:
+            continue
+        stored.add(key)
+        receipt_id = tx.new_ids(ReceiptRow.id)
+        tx.insert(ReceiptRow, [{"id": receipt_id, "file_sha256": sha256, "file_name": receipt.file_name,
+                                "sender_unit": receipt.sender_unit, "received_at": receipt.received_at}])
+        tx.audit("receipt.recorded", "receipts", str(receipt_id), file_sha256=sha256, file_name=receipt.file_name,
+                 sender_unit=receipt.sender_unit, received_at=receipt.received_at.isoformat())
+        added += 1
+    return added
+
+
+def _store_new(tx: Txn, intake: FileIntake) -> tuple[int, ...]:
+    received = intake.file
+    round_no = tx.session.execute(select(RunRow.round_no).where(RunRow.id == tx.run_id)).scalar()
+    if round_no is None:
+        raise ValueError(f"run {tx.run_id} is not recorded; call record_run_start first")
+    tx.insert(FileRow, [{
+        "sha256": received.sha256, "size": received.size, "format": received.format,
+        "original_name": received.original_name, "archive_path": received.archive_path,
+        "outcome": intake.outcome.value, "seen_seq": tx.new_ids(FileRow.seen_seq), "first_seen_round": round_no,
+        "collector_first_seen_at": tx.now,
+    }])
+    tx.audit("file.received", "files", received.sha256, original_name=received.original_name,
+             size=received.size, outcome=intake.outcome.value)
+    _add_receipts(tx, received.sha256, intake.receipts)
+    ids = tuple(_store_submission(tx, received.sha256, sub) for sub in intake.submissions)
+    _store_findings(tx, received.sha256, None, intake.findings)
+    fresh = frozenset(ids)
+    for sub in intake.submissions:
+        if sub.outcome is not Outcome.REJECTED:
+            _reset_decisions(tx, sub.batch_id or "", sub.project_id)
+        reorder(tx, sub.batch_id or "", sub.project_id, fresh)
+    for submission_id in ids:
+        _audit_recorded(tx, submission_id)
+    return ids
+
+
+def _reset_decisions(tx: Txn, batch_id: str, project_id: str) -> None:
+    """A new version reopens the bureau's earlier choice for the project (it may be undecidable too)."""
+    decided = tx.session.execute(select(SubmissionRow.id).where(
+        SubmissionRow.batch_id == batch_id, SubmissionRow.project_id == project_id, SubmissionRow.decided)
+    ).scalars().all()
+    for submission_id in decided:
+        tx.session.execute(update(SubmissionRow).where(SubmissionRow.id == submission_id).values(decided=False))
+        tx.audit("submission.decision_reset", "submissions", str(submission_id), batch_id=batch_id,
+                 project_id=project_id)
+
+
+def _store_submission(tx: Txn, sha256: str, sub: SubmissionIntake) -> int:
+    submission_id = tx.new_ids(SubmissionRow.id)
+    tx.insert(SubmissionRow, [{
+        "id": submission_id, "file_sha256": sha256, "project_id": sub.project_id, "batch_id": sub.batch_id or "",
+        "issued_version": sub.issued_version, "outcome": sub.outcome.value,
+        "inputs_json": sub.inputs.model_dump_json() if sub.inputs is not None else None,
+        "received_at": None, "receipt_rank": 0, "is_late": None, "is_current": False, "superseded_by": None,
+        "needs_decision": False, "decided": False,
+    }])
+    result = sub.result
+    if result is not None:
+        tx.insert(ProjectResultRow, [project_row(submission_id, result)])
+        tx.insert(FundResultRow, fund_rows(submission_id, result))
+        tx.insert(GroupResultRow, group_rows(submission_id, result))
+        tx.insert(IndicatorResultRow, indicator_rows(submission_id, result))
+    _store_findings(tx, sha256, submission_id, distinct_findings(
+        sub.findings, result.findings if result is not None else ()))
+    return submission_id
+
+
+def _store_findings(tx: Txn, sha256: str, submission_id: int | None, findings: Iterable[Any]) -> None:
+    items = list(findings)
+    if not items:
+        return
+    first = tx.new_ids(FindingRow.id, len(items))
+    tx.insert(FindingRow, [finding_row(first + offset, sha256, submission_id, item)
+                           for offset, item in enumerate(items)])
+
+
+def _audit_recorded(tx: Txn, submission_id: int) -> None:
+    row = tx.session.execute(
+        select(SubmissionRow.batch_id, SubmissionRow.project_id, SubmissionRow.file_sha256, SubmissionRow.outcome,
+               SubmissionRow.issued_version, SubmissionRow.receipt_rank, SubmissionRow.is_current,
+               SubmissionRow.needs_decision, SubmissionRow.is_late)
+        .where(SubmissionRow.id == submission_id)).one()
+    tx.audit("submission.recorded", "submissions", str(submission_id), **row._asdict())
+
+
+def _run_file(tx: Txn, sha256: str, file_name: str, action: IngestAction) -> None:
+    position = (tx.session.execute(
+        select(func.max(RunFileRow.position)).where(RunFileRow.run_id == tx.run_id)).scalar() or 0) + 1
+    tx.insert(RunFileRow, [{"run_id": tx.run_id, "position": position, "file_sha256": sha256,
+                            "file_name": file_name, "action": action}])

@@ -1,0 +1,198 @@
+"""What the summary is made from: a small, explicit data model of DataFrames.
+
+`SummaryData` is the only input of the summary workbook and its exports. The
+collector's store fills it from the database; `summary_data_from_results` fills it
+from engine results (the Python API, tests). Money is in 万元, rates are fractions
+(0.95 = 95%), and amounts, rates and scores are Decimal (or None when blank), as
+the engine and the store give them. Rows may come in any order (the tables sort),
+except that one project's indicators come in the order of its form.
+
+Columns (extra columns are allowed and ignored):
+
+projects — one row per project with a current result
+    project_id, project_name, unit (项目实施单位), department (主管部门): str
+    annual_budget (全年预算数 A), executed (全年执行数 B): Decimal | None
+    execution_rate (B/A, uncapped): Decimal | None
+    level1: tuple of (first-level category name, score: Decimal | None), form order
+    total: Decimal | None; grade: str | None; unfilled (blank required inputs): int
+    findings (number of findings): int
+    status: "accepted" | "accepted_with_findings" | "rejected" (see labels.STATUS_LABELS)
+    version (which return of the project this is, 1 = first): int
+    received_at: datetime | None; file (returned file name): str
+indicators — one row per indicator per project
+    project_id, indicator_id: str; code: str | None; level1, path ("a/b"), name: str
+    kind: IndicatorKind value | None; target_text: str
+    weight, target, actual, rate, score: Decimal | None; band: str | None
+    met: bool | None; not_applicable: bool; reason (偏差原因, as returned): str | None
+findings — every finding
+    file, project_id: str | None; severity: Severity value; code: str
+    sheet, cell: str | None; message (Chinese): str
+missing — 未报送: projects of the batch without a current result
+    project_id, project_name, unit, department: str; rejected (returns sent back): int
+history — every submission, current or not
+    file, sha256, project_id: str; version: int; received_at: datetime | None
+    status: as in projects; superseded (a later version replaced it): bool
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from perfeval_xl.api import first_level_scores, to_frames
+from perfeval_xl.engine.profile import DEFAULT_GRADES
+from perfeval_xl.findings import Finding, Severity, worst_severity
+from perfeval_xl.layout.contract import WorkbookLayout
+from perfeval_xl.layout.locate import finding_cell
+from perfeval_xl.model import Manifest, ProjectInputs, ProjectResult
+
+PROJECT_COLUMNS = ("project_id", "project_name", "unit", "department", "annual_budget", "executed",
+                   "execution_rate", "level1", "total", "grade", "unfilled", "findings", "status", "version",
+                   "received_at", "file")
+INDICATOR_COLUMNS = ("project_id", "indicator_id", "code", "level1", "path", "name", "kind", "target_text",
+                     "weight", "target", "actual", "rate", "score", "band", "met", "not_applicable", "reason")
+FINDING_COLUMNS = ("file", "project_id", "severity", "code", "sheet", "cell", "message")
+MISSING_COLUMNS = ("project_id", "project_name", "unit", "department", "rejected")
+HISTORY_COLUMNS = ("file", "sha256", "project_id", "version", "received_at", "status", "superseded")
+
+ACCEPTED, ACCEPTED_WITH_FINDINGS, REJECTED = "accepted", "accepted_with_findings", "rejected"
+
+
+@dataclass(frozen=True)
+class SummaryMeta:
+    year: int
+    batch_id: str
+    bureau: str
+    grades: tuple[str, ...] = tuple(g.name for g in DEFAULT_GRADES)  # best first
+
+
+@dataclass(frozen=True)
+class SummaryData:
+    meta: SummaryMeta
+    projects: pd.DataFrame
+    indicators: pd.DataFrame
+    findings: pd.DataFrame
+    missing: pd.DataFrame
+    history: pd.DataFrame
+
+    def __post_init__(self) -> None:
+        for name, columns in (("projects", PROJECT_COLUMNS), ("indicators", INDICATOR_COLUMNS),
+                              ("findings", FINDING_COLUMNS), ("missing", MISSING_COLUMNS),
+                              ("history", HISTORY_COLUMNS)):
+            absent = [c for c in columns if c not in getattr(self, name).columns]
+            if absent:
+                raise ValueError(f"SummaryData.{name} lacks columns {absent}")
+
+    @property
+    def as_of(self) -> dt.datetime | None:
+        """The latest receipt: the state of the collection the summary shows."""
+        times = [t for t in (*self.history["received_at"], *self.projects["received_at"])
+                 if isinstance(t, dt.datetime)]
+        return max(times) if times else None
+
+
+@dataclass(frozen=True)
+class Submission:
+    """How a project's return arrived (the collector's facts; defaults suit engine-only use)."""
+
+    project_id: str
+    file: str = ""
+    sha256: str = ""
+    version: int = 1
+    received_at: dt.datetime | None = None
+    status: str | None = None  # None: decided by the worst finding
+    superseded: bool = False
+    findings: tuple[Finding, ...] = field(default=())  # file-level findings (gate, integrity)
+
+
+def status_of(findings: Sequence[Finding]) -> str:
+    """REFERENCE §4: the worst finding decides what became of a return."""
+    worst = worst_severity(findings)
+    if worst is Severity.REJECT:
+        return REJECTED
+    return ACCEPTED_WITH_FINDINGS if worst is Severity.ERROR else ACCEPTED
+
+
+def frame(rows: Sequence[Mapping[str, object]], columns: Sequence[str]) -> pd.DataFrame:
+    """A DataFrame with exactly `columns`, values kept as given (Decimals stay Decimals)."""
+    return pd.DataFrame([[row.get(c) for c in columns] for row in rows], columns=list(columns), dtype=object)
+
+
+def summary_data_from_results(
+    manifest: Manifest,
+    results: Mapping[str, ProjectResult],
+    *,
+    inputs: Mapping[str, ProjectInputs] | None = None,
+    current: Mapping[str, Submission] | None = None,
+    history: Sequence[Submission] = (),
+    layouts: Mapping[str, WorkbookLayout] | None = None,
+    grades: Sequence[str] | None = None,
+) -> SummaryData:
+    """SummaryData from engine results: projects of `manifest` without a result are 未报送.
+
+    `current` says how each result arrived (file, version, time, status); `history`
+    lists every submission (default: the current ones); `layouts` give the cell of
+    each engine finding; `inputs` give the deviation reasons as returned.
+    """
+    current = current or {}
+    results = {pid: r for pid, r in results.items() if manifest.project(pid) is not None}
+    frames = to_frames(manifest, dict(results), exact=True)
+    reasons = {(pid, iid): i.reason for pid, inp in (inputs or {}).items() for iid, i in inp.indicators.items()}
+    indicators = [dict(row, reason=reasons.get((row["project_id"], row["indicator_id"])))
+                  for row in frames.indicators.to_dict("records")]
+    rejected = Counter(s.project_id for s in history if (s.status or status_of(s.findings)) == REJECTED)
+    projects, findings, missing = [], [], []
+    for project in manifest.projects:
+        result = results.get(project.id)
+        if result is None:
+            missing.append({"project_id": project.id, "project_name": project.name, "unit": project.unit,
+                            "department": project.department, "rejected": rejected[project.id]})
+            continue
+        sub = current.get(project.id, Submission(project.id))
+        own = [*sub.findings, *result.findings]
+        layout = (layouts or {}).get(project.id)
+        findings.extend(_finding_row(f, sub.file, project.id, layout) for f in own)
+        budget = result.budget
+        projects.append({
+            "project_id": project.id, "project_name": project.name, "unit": project.unit,
+            "department": project.department, "annual_budget": budget.annual_budget, "executed": budget.executed,
+            "execution_rate": budget.execution_rate, "level1": first_level_scores(project, result),
+            "total": result.total, "grade": result.grade, "unfilled": result.unfilled, "findings": len(own),
+            "status": sub.status or status_of(own), "version": sub.version, "received_at": sub.received_at,
+            "file": sub.file,
+        })
+    status = {p["project_id"]: p["status"] for p in projects}
+    history_rows = _history_rows(list(history) or [current.get(pid, Submission(pid)) for pid in status],
+                                 current, status)
+    meta = SummaryMeta(manifest.batch.year, manifest.batch.batch_id, manifest.batch.bureau,
+                       tuple(grades) if grades else SummaryMeta.grades)
+    return SummaryData(meta, frame(projects, PROJECT_COLUMNS), frame(indicators, INDICATOR_COLUMNS),
+                       frame(findings, FINDING_COLUMNS), frame(missing, MISSING_COLUMNS),
+                       frame(history_rows, HISTORY_COLUMNS))
+
+
+def _history_rows(submissions: Sequence[Submission], current: Mapping[str, Submission],
+                  status: Mapping[str, str]) -> list[dict[str, object]]:
+    """A current submission without a status of its own shows its project's; others their worst finding."""
+
+    def status_in_history(s: Submission) -> str:
+        if s.status:
+            return s.status
+        if s.project_id in status and current.get(s.project_id, Submission(s.project_id)) == s:
+            return status[s.project_id]
+        return status_of(s.findings)
+
+    return [{"file": s.file, "sha256": s.sha256, "project_id": s.project_id, "version": s.version,
+             "received_at": s.received_at, "status": status_in_history(s), "superseded": s.superseded}
+            for s in submissions]
+
+
+def _finding_row(f: Finding, file: str, project_id: str, layout: WorkbookLayout | None) -> dict[str, object]:
+    where = finding_cell(layout, f) if layout is not None else None
+    sheet, cell = where if where else (f.location.sheet, f.location.cell)
+    return {"file": f.location.file or file, "project_id": f.location.project_id or project_id,
+            "severity": f.severity.value, "code": f.code, "sheet": sheet, "cell": cell, "message": f.message("zh")}

@@ -1,0 +1,152 @@
+"""The summary workbook the bureau reads (Chinese), written with XlsxWriter.
+
+Byte-identical for the same data: rows are sorted by the tables, the document date
+is the latest receipt (or 1 January after the batch year), and XlsxWriter fixes the
+zip timestamps. Written to memory, then atomically into place. Every text value is
+written with write_string (never write()), so a returned text such as "=1+1" stays
+text; text that looks like a formula also gets Excel's quote prefix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from perfeval_xl.atomic import write_bytes_atomic
+from perfeval_xl.summary.charts import add_charts
+from perfeval_xl.summary.data import SummaryData
+from perfeval_xl.summary.parts import EXCEL_MAX_ROWS, SheetPart, split
+from perfeval_xl.summary.tables import Kind, Value, summary_tables
+from perfeval_xl.writer.styles import FONT
+
+A4 = 9
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER_FORMATS = {Kind.TEXT: "@", Kind.MONEY: "#,##0.00", Kind.RATE: "0.00%", Kind.SCORE: "0.00",
+                  Kind.NUMBER: "General", Kind.COUNT: "0", Kind.DATETIME: "yyyy-mm-dd hh:mm", Kind.FLAG: "@"}
+WRAP_FROM_WIDTH = 30  # text columns at least this wide wrap
+
+
+class _Formats:
+    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
+        self.workbook = workbook
+        self.cache: dict[tuple[object, ...], Format] = {}
+
+    def get(self, kind: Kind | None, *, wrap: bool = False, quote: bool = False) -> Format:
+        key = (kind, wrap, quote)
+        if key not in self.cache:
+            props: dict[str, object] = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "border": 1,
+                                        "border_color": "#BFBFBF"}
+            if kind is None:  # header
+                props.update({"bold": True, "bg_color": "#D9D9D9", "align": "center", "text_wrap": True})
+            else:
+                props["num_format"] = NUMBER_FORMATS[kind]
+                props.update({"text_wrap": wrap, "quote_prefix": quote})
+                if kind is Kind.FLAG:
+                    props["align"] = "center"
+            self.cache[key] = self.workbook.add_format(props)
+        return self.cache[key]
+
+
+def document_date(data: SummaryData) -> dt.datetime:
+    return data.as_of or dt.datetime(data.meta.year + 1, 1, 1)
+
+
+def summary_bytes(data: SummaryData, *, max_rows: int = EXCEL_MAX_ROWS) -> bytes:
+    """The workbook as bytes (sheets: 汇总, 按部门, 等级分布, 指标明细…, 问题清单…, 未报送清单, 提交历史)."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
+                                            "strings_to_formulas": False, "strings_to_urls": False,
+                                            "remove_timezone": True})
+    title = f"{data.meta.year}年度项目支出绩效自评汇总"
+    workbook.set_properties({"title": title, "author": data.meta.bureau, "company": data.meta.bureau,
+                             "created": document_date(data), "comments": f"perfeval_xl {data.meta.batch_id}"})
+    formats = _Formats(workbook)
+    parts: dict[str, list[SheetPart]] = {}
+    sheets: dict[str, Worksheet] = {}
+    for table in summary_tables(data):
+        parts[table.key] = split(table, max_rows)
+        for part in parts[table.key]:
+            ws = workbook.add_worksheet(part.name)
+            write_part(ws, part, formats, title)
+            sheets[part.name] = ws
+    add_charts(workbook, sheets[parts["grades"][0].name], parts)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def write_summary(data: SummaryData, path: str | os.PathLike[str], *, max_rows: int = EXCEL_MAX_ROWS) -> Path:
+    """Write the summary workbook to `path` atomically; the same data always gives the same bytes."""
+    return write_bytes_atomic(path, summary_bytes(data, max_rows=max_rows))
+
+
+def write_part(ws: Worksheet, part: SheetPart, formats: _Formats, title: str) -> None:
+    columns = part.table.columns
+    writers = [_column_writer(ws, col.kind, formats, wrap=col.width >= WRAP_FROM_WIDTH) for col in columns]
+    for c, col in enumerate(columns):
+        ws.set_column(c, c, col.width)
+        ws.write_string(0, c, col.header, formats.get(None))
+    ws.set_row(0, 30)
+    for r, row in enumerate(part.rows, start=1):
+        for c, (write, value) in enumerate(zip(writers, row)):
+            write(r, c, value)
+    last_row = max(len(part.rows), 1)
+    ws.autofilter(0, 0, last_row, len(columns) - 1)
+    ws.freeze_panes(1, part.table.freeze_cols)
+    ws.set_paper(A4)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
+    # The space after "&9" ends the font size code: "&92024年" would ask for size 92024.
+    ws.set_header(f"&L&\"{FONT}\"&9 {title}&R&\"{FONT}\"&9 {part.name}")
+    ws.set_footer(f"&C&\"{FONT}\"&9 第 &P 页，共 &N 页")
+
+
+CellWriter = Callable[[int, int, Value], None]
+
+
+def _column_writer(ws: Worksheet, kind: Kind, formats: _Formats, *, wrap: bool) -> CellWriter:
+    """How one column's cells are written (formats chosen once per column: this is the hot loop).
+
+    Text is always a string cell, never write(); text that looks like a formula also
+    gets the quote prefix. Numbers go as numbers, 是/否 for flags."""
+    fmt = formats.get(kind, wrap=wrap)
+    if kind is Kind.TEXT:
+        quoted = formats.get(kind, wrap=wrap, quote=True)
+
+        def text(r: int, c: int, value: Value) -> None:
+            if value is None:
+                ws.write_blank(r, c, None, fmt)
+            else:
+                value = str(value)
+                ws.write_string(r, c, value, quoted if value.startswith(FORMULA_START) else fmt)
+        return text
+    if kind is Kind.FLAG:
+        def flag(r: int, c: int, value: Value) -> None:
+            if value is None:
+                ws.write_blank(r, c, None, fmt)
+            else:
+                ws.write_string(r, c, "是" if value else "否", fmt)
+        return flag
+    if kind is Kind.DATETIME:
+        def when(r: int, c: int, value: Value) -> None:
+            if isinstance(value, dt.datetime):
+                ws.write_datetime(r, c, value, fmt)
+            else:
+                ws.write_blank(r, c, None, fmt)
+        return when
+
+    def number(r: int, c: int, value: Value) -> None:
+        if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            ws.write_number(r, c, float(value), fmt)
+        else:
+            ws.write_blank(r, c, None, fmt)
+    return number
