@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 _CHILD = r'''
 import hashlib, json, pickle, sys, gc
 from pathlib import Path
+import perfeval_xl
+assert Path(perfeval_xl.__file__).resolve().is_relative_to(Path.cwd().resolve()), perfeval_xl.__file__
 from perfeval_xl.api import load_batch
 from perfeval_xl.engine.evaluate import evaluate
 from perfeval_xl.manifest import load_manifest
@@ -70,9 +72,10 @@ if engine_manifest:
 def run(code_root: Path, out: Path, args: argparse.Namespace, key: Path) -> tuple[dict, dict]:
     out.mkdir(parents=True)
     env = {"PYTHONPATH": str(code_root), "PATH": "/usr/bin:/bin"}
-    subprocess.run([sys.executable, "-c", _CHILD, str(out), str(key), str(args.manifest), str(args.inputs),
-                    str(args.engine_manifest or ""), str(args.engine_inputs or ""), str(args.engine_set)],
-                   check=True, env=env, cwd=str(ROOT))
+    # Run inside code_root: `python -c` puts the working directory first on sys.path.
+    subprocess.run([sys.executable, "-c", _CHILD, str(out), str(key), str(args.manifest.resolve()),
+                    str(args.inputs.resolve()), str(args.engine_manifest or ""), str(args.engine_inputs or ""),
+                    str(args.engine_set)], check=True, env=env, cwd=str(code_root))
     return json.loads((out / "hashes.json").read_text()), pickle.loads((out / "results.pkl").read_bytes())
 
 

@@ -744,6 +744,7 @@ def build(size: int, seed: int, key_dir: Path, lo_parallel: int, workers: int | 
         entries.append({"file": name, "project_id": project.id, "category": _category(fault),
                         "fault": fault or "clean", "detail": detail})
     timings["faults"] = time.perf_counter() - t
+    write_receipts(folder / "receipts.csv", entries, loaded.manifest, seed)
     mix = Counter(e["fault"] for e in entries)
     info = {
         "size": size,
@@ -761,6 +762,22 @@ def build(size: int, seed: int, key_dir: Path, lo_parallel: int, workers: int | 
     (folder / "corpus.json").write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
     _log(f"n{size}: mix {dict(sorted(mix.items()))}")
     return info
+
+
+def write_receipts(path: Path, entries: list[dict], manifest, seed: int) -> None:
+    """The bureau's mailbox log (文件名, 报送单位, 收到时间): every file received before the deadline."""
+    import csv
+    import datetime as dt
+
+    units = {p.id: p.unit for p in manifest.projects}
+    start = dt.datetime(2025, 2, 1, 8, 0, 0)
+    rng = random.Random(f"{seed}:receipts")
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["文件名", "报送单位", "收到时间"])
+        for e in entries:
+            at = start + dt.timedelta(minutes=rng.randint(0, 55 * 24 * 60))
+            out.writerow([e["file"], units[e["project_id"]], at.strftime("%Y-%m-%d %H:%M:%S")])
 
 
 def _category(fault: str | None) -> str:
@@ -794,6 +811,11 @@ def derive(big: int, size: int, seed: int) -> dict:
     with open(src / "issued.register.jsonl", encoding="utf-8") as fh:
         lines = [line for line in fh if json.loads(line).get("project_id") in keep]
     (folder / "issued.register.jsonl").write_text("".join(lines), encoding="utf-8")
+    with open(src / "receipts.csv", encoding="utf-8-sig") as fh:
+        lines = fh.readlines()
+    keep_files = {e["file"] for e in entries}
+    (folder / "receipts.csv").write_text(lines[0] + "".join(l for l in lines[1:] if l.split(",", 1)[0] in keep_files),
+                                         encoding="utf-8-sig")
     mix = Counter(e["fault"] for e in entries)
     info = {**{k: v for k, v in big_info.items() if k not in ("files", "mix", "size", "indicators", "frameworks",
                                                                   "timings_s", "clean_share")},
