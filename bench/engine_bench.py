@@ -15,6 +15,7 @@ collector on as in any program:
               generator and the collector, which all resolve before scoring);
 - many_cold / many   `evaluate_many(pairs, profile)` (cyclic GC paused during the call),
               plus the young-generation collection it defers, timed with it;
+- loop_without_gc   `loop` with the cyclic collector disabled (diagnosis: its share of `loop`);
 - two_processes   the 100k split over 2 forked processes (data loaded before the fork),
               each running `evaluate_many` on its half: wall time until both finish.
 """
@@ -137,6 +138,15 @@ def main() -> None:
     for p, _ in pairs:  # what the manifest loader's validation leaves behind
         evaluate_mod.resolve_project(p, profile)
     out["loop"] = timed(loop, args.reps, before=results.clear)
+
+    def loop_nogc() -> None:  # diagnosis only: how much of `loop` is the cyclic collector
+        gc.disable()
+        try:
+            loop()
+        finally:
+            gc.enable()
+
+    out["loop_without_gc"] = timed(loop_nogc, args.reps, before=results.clear)
     out["many_cold"] = timed(many, args.reps, before=lambda: (results.clear(), clear_caches()))
     for p, _ in pairs:
         evaluate_mod.resolve_project(p, profile)

@@ -350,6 +350,10 @@ def report(res: dict) -> str:
             e = eng[key]
             rows.append(f"| engine {n} indicators: {label} | {e['wall_best']:.2f} s | {e['wall_median']:.2f} s | "
                         f"{e['cpu_median']:.2f} s | | ≤ 1 s | {verdict(e['wall_median'] <= TARGETS['engine_100k_s'])} |")
+        if "loop_without_gc" in eng:
+            e = eng["loop_without_gc"]
+            rows.append(f"| (diagnosis) engine loop with the GC disabled | {e['wall_best']:.2f} s | {e['wall_median']:.2f} s | "
+                        f"{e['cpu_median']:.2f} s | | | |")
         e = eng["two_processes"]
         rows.append(f"| engine {n} indicators: 2 processes × `evaluate_many` | {e['wall_best']:.2f} s | "
                     f"{e['wall_median']:.2f} s | | | ≤ 1 s | {verdict(e['wall_median'] <= TARGETS['engine_100k_s'])} |")
