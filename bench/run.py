@@ -58,7 +58,7 @@ class TreeSampler(threading.Thread):
         self.root, self.interval = root_pid, interval
         self.peak_rss = self.peak_pss = 0
         self.peak_procs = 0
-        self._stop = threading.Event()
+        self._halt = threading.Event()
         self._page = os.sysconf("SC_PAGE_SIZE")
 
     def _tree(self) -> list[int]:
@@ -98,12 +98,12 @@ class TreeSampler(threading.Thread):
         self.peak_procs = max(self.peak_procs, len(pids))
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             self._sample()
-            self._stop.wait(self.interval)
+            self._halt.wait(self.interval)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
         self.join()
 
 
