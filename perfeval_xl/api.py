@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from perfeval_xl.engine.evaluate import evaluate
+from perfeval_xl.engine.evaluate import evaluate_many
 from perfeval_xl.engine.profile import ScoringProfile
 from perfeval_xl.findings import Finding
 from perfeval_xl.manifest import load_manifest
@@ -49,7 +49,9 @@ def load_batch(manifest: str | Path, inputs: str | Path | None = None) -> Scored
     loaded = load_manifest(manifest)
     assert loaded.manifest is not None and loaded.profile is not None
     given, problems = read_inputs(inputs, loaded.manifest) if inputs else ({}, [])
-    results = {p.id: evaluate(p, given.get(p.id), loaded.profile) for p in loaded.manifest.projects}
+    projects = loaded.manifest.projects
+    scored = evaluate_many(((p, given.get(p.id)) for p in projects), loaded.profile)
+    results = {p.id: r for p, r in zip(projects, scored)}
     return ScoredBatch(loaded.manifest, loaded.profile, given, results, problems)
 
 

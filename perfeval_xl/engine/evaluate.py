@@ -6,15 +6,20 @@ I/O; the workbook formulas, the UDFs and the collector are checked against it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
+from functools import lru_cache
 
+from perfeval_xl.engine.memo import per_object
 from perfeval_xl.engine.indicator import FIELD_LABELS, IndicatorScorer, number_entry
 from perfeval_xl.engine.numbers import div, round_half_up
 from perfeval_xl.engine.profile import ScoringProfile
 from perfeval_xl.engine.resolve import ResolvedIndicator, resolve
 from perfeval_xl.engine.stated import FIGURE_LABELS, check_stated, check_stated_grade
 from perfeval_xl.findings import Finding, Location, finding
+from perfeval_xl.model.inputs import BLANK_INPUT
 from perfeval_xl.model import (
     BudgetFigures,
     EvaluatorSummary,
@@ -35,18 +40,36 @@ BUDGET_LABEL = "预算执行率"
 def resolve_project(
     project: Project, profile: ScoringProfile, default_kind: IndicatorKind | None = None
 ) -> list[ResolvedIndicator]:
-    return [
-        resolve(ind, profile, default_kind, Location(project_id=project.id, indicator_id=ind.id))
-        for ind in project.indicators
-    ]
+    """Every indicator of `project` resolved (remembered while the project object lives)."""
+    # Keyed by the profile's identity; the entry holds the profile, so that identity stays its own.
+    held, resolved = per_object(project, ("resolved", id(profile), default_kind),
+                                lambda: (profile, tuple(_resolve_all(project, profile, default_kind))))
+    if held is not profile:  # pragma: no cover - the entry keeps `held` alive, so ids cannot collide
+        resolved = tuple(_resolve_all(project, profile, default_kind))
+    return list(resolved)
+
+
+def _resolve_all(project: Project, profile: ScoringProfile, default_kind: IndicatorKind | None) -> list[ResolvedIndicator]:
+    pid = project.id
+    return [resolve(ind, profile, default_kind, project_id=pid) for ind in project.indicators]
+
+
+@lru_cache(maxsize=4096)
+def _prefixes(path: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """("产出指标", "数量指标") → (("产出指标",), ("产出指标", "数量指标")); batches repeat a few paths."""
+    return tuple(path[:depth] for depth in range(1, len(path) + 1))
 
 
 def group_paths(project: Project) -> list[tuple[str, ...]]:
     """Every inner node of the tree, in the order the leaves first reach it (preorder)."""
+    return list(per_object(project, "group_paths", lambda: tuple(_group_paths(project))))
+
+
+def _group_paths(project: Project) -> list[tuple[str, ...]]:
     seen: dict[tuple[str, ...], None] = {}
     for ind in project.indicators:
-        for depth in range(1, len(ind.path) + 1):
-            seen.setdefault(ind.path[:depth], None)
+        for node in _prefixes(ind.path):
+            seen.setdefault(node, None)
     for group in project.groups:
         seen.setdefault(group.path, None)
     return list(seen)
@@ -68,12 +91,14 @@ def evaluate(
     scorer = IndicatorScorer(profile, project.id)
     results: list[IndicatorResult] = []
     unfilled = budget_unfilled(project, inputs)
+    given = inputs.indicators
+    amounts = (budget.annual_budget, budget.executed)
     for ind in resolved:
-        inp = inputs.indicator(ind.id)
-        result = scorer.score(ind, inp, (budget.annual_budget, budget.executed))
+        result = scorer.score(ind, given.get(ind.id) or BLANK_INPUT, amounts)
         results.append(result)
-        unfilled += sum(1 for f in result.findings if f.code == "INPUT_MISSING")
-        findings.extend(result.findings)
+        if result.findings:
+            unfilled += sum(1 for f in result.findings if f.code == "INPUT_MISSING")
+            findings.extend(result.findings)
 
     groups = _groups(project, results)
     total = _total(results, profile)
@@ -81,8 +106,7 @@ def evaluate(
     evaluators, evaluator_findings = _evaluators(project, inputs, total)
     findings.extend(evaluator_findings)
     findings.extend(_stated(project, inputs, results, groups, budget, total, grade, evaluators))
-    return ProjectResult(
-        project_id=project.id,
+    return ProjectResult(project_id=project.id,
         indicators=tuple(results),
         groups=tuple(groups),
         budget=budget,
@@ -92,6 +116,33 @@ def evaluate(
         evaluators=evaluators,
         findings=tuple(findings),
     )
+
+
+def evaluate_many(
+    items: Iterable[tuple[Project, ProjectInputs | None]], profile: ScoringProfile
+) -> list[ProjectResult]:
+    """`evaluate` each (project, inputs) pair, with the cyclic garbage collector paused meanwhile.
+
+    The engine creates no reference cycles (tests/test_engine_batch.py checks it), so
+    nothing is left for the collector to find; but with a loaded batch of thousands of
+    projects in memory, its automatic full passes over that heap cost as much as the
+    scoring itself. Objects made meanwhile are examined by the next automatic collection
+    after the call, once.
+    """
+    with gc_paused():
+        return [evaluate(project, inputs, profile) for project, inputs in items]
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause automatic cyclic garbage collection (reference counting frees as usual)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def budget_figures(project: Project, inputs: ProjectInputs, profile: ScoringProfile) -> tuple[BudgetFigures, list[Finding]]:
@@ -107,19 +158,21 @@ def budget_figures(project: Project, inputs: ProjectInputs, profile: ScoringProf
         line = lines.get(source)
         budgeted = line is not None and bool(line.annual_budget)
         values: dict[str, Decimal | None] = {}
+        entry = given.get(source)
         for field in ("received", "executed"):
-            loc = Location(project_id=project.id, field=f"{field}:{source}")
-            value, bad = number_entry(getattr(given[source], field) if source in given else None)
-            label = f"{source}{FIELD_LABELS[field]}"
+            value, bad = number_entry(getattr(entry, field) if entry is not None else None)
             if bad is not None:
-                findings.append(finding("INPUT_NOT_NUMBER", loc, indicator=BUDGET_LABEL, field=label, value=bad))
+                findings.append(finding("INPUT_NOT_NUMBER", _fund_loc(project, field, source), indicator=BUDGET_LABEL,
+                                        field=f"{source}{FIELD_LABELS[field]}", value=bad))
                 value, totals[field] = None, None
             elif value is None:
                 if budgeted:
-                    findings.append(finding("INPUT_MISSING", loc, indicator=BUDGET_LABEL, field=label))
+                    findings.append(finding("INPUT_MISSING", _fund_loc(project, field, source), indicator=BUDGET_LABEL,
+                                            field=f"{source}{FIELD_LABELS[field]}"))
                     totals[field] = None
             elif value < 0:
-                findings.append(finding("NEGATIVE_INPUT", loc, indicator=BUDGET_LABEL, field=label, value=value))
+                findings.append(finding("NEGATIVE_INPUT", _fund_loc(project, field, source), indicator=BUDGET_LABEL,
+                                        field=f"{source}{FIELD_LABELS[field]}", value=value))
                 value, totals[field] = None, None
             elif totals[field] is not None:
                 totals[field] += value
@@ -142,8 +195,7 @@ def budget_figures(project: Project, inputs: ProjectInputs, profile: ScoringProf
                                     field=FIELD_LABELS[field], value=value, budget=annual,
                                     ratio=round_half_up(div(value, annual), 0)))
     total_row = _fund_row("合计", None, received, executed, initial=project.initial_budget, annual=annual)
-    figures = BudgetFigures(
-        sources=tuple(rows),
+    figures = BudgetFigures(sources=tuple(rows),
         initial_budget=total_row.initial_budget,
         annual_budget=total_row.annual_budget,
         received=received,
@@ -153,6 +205,10 @@ def budget_figures(project: Project, inputs: ProjectInputs, profile: ScoringProf
         execution_rate=total_row.execution_rate,
     )
     return figures, findings
+
+
+def _fund_loc(project: Project, field: str, source: str) -> Location:
+    return Location(project_id=project.id, field=f"{field}:{source}")
 
 
 def _fund_row(
@@ -167,8 +223,7 @@ def _fund_row(
     if line is not None:
         initial, annual = line.initial_budget, line.annual_budget
     positive = annual is not None and annual > 0
-    return FundFigures(
-        source=source,
+    return FundFigures(source=source,
         initial_budget=initial,
         annual_budget=annual,
         received=received,
@@ -200,18 +255,30 @@ def _source_order(project: Project):
 
 
 def _groups(project: Project, results: list[IndicatorResult]) -> list[GroupResult]:
+    """Σ weights and Σ rounded scores of the applicable leaves under each inner node, in one pass."""
     declared = {g.path: g for g in project.groups}
+    paths = group_paths(project)
+    weights = dict.fromkeys(paths, ZERO)
+    scores: dict[tuple[str, ...], Decimal | None] = dict.fromkeys(paths, ZERO)
+    for ind, r in zip(project.indicators, results):
+        if r.not_applicable:
+            continue
+        weight, score = r.weight, r.score
+        for node in _prefixes(ind.path):
+            if weight is not None:
+                weights[node] += weight
+            if score is None:
+                scores[node] = None
+            elif scores[node] is not None:
+                scores[node] += score
     out: list[GroupResult] = []
-    for path in group_paths(project):
-        members = [r for ind, r in zip(project.indicators, results) if ind.path[: len(path)] == path]
-        applicable = [r for r in members if not r.not_applicable]
-        weight_sum = sum((r.weight for r in applicable if r.weight is not None), ZERO)
-        scores = [r.score for r in applicable]
-        score = None if any(s is None for s in scores) else sum(scores, ZERO)
+    for path in paths:
+        weight_sum, score = weights[path], scores[path]
         group = declared.get(path)
         weight = group.weight if group is not None and group.weight is not None else weight_sum
         rate = div(score, weight_sum) if score is not None and weight_sum > 0 else None
-        out.append(GroupResult(path=path, code=group.code if group else None, weight=weight, score=score, rate=rate))
+        out.append(GroupResult(path=path, code=group.code if group else None, weight=weight, score=score,
+                           rate=rate))
     return out
 
 

@@ -40,6 +40,10 @@ def number_entry(entry: Entry) -> tuple[Decimal | None, str | None]:
     return (None, None) if not text else (None, text)
 
 
+_QUANTITATIVE = frozenset({IndicatorKind.POSITIVE, IndicatorKind.REVERSE, IndicatorKind.EQUAL,
+                           IndicatorKind.DEDUCTION, IndicatorKind.BANDED})
+
+
 class IndicatorScorer:
     """Scores the indicators of one project under one profile."""
 
@@ -72,17 +76,18 @@ class IndicatorScorer:
         """Score `ind`. For the budget kind, `budget` is (A, B) from the budget table."""
         profile = self.profile
         findings: list[Finding] = []
-        label = ind.indicator.label
         if inp.not_applicable:
+            label = ind.indicator.label
             if profile.allow_not_applicable:
                 findings.append(finding("INDICATOR_NOT_APPLICABLE", self._loc(ind, "not_applicable"), indicator=label))
                 return IndicatorResult(indicator_id=ind.id, kind=ind.kind, weight=ind.weight,
-                                       not_applicable=True, findings=tuple(findings))
+                               not_applicable=True, findings=tuple(findings))
             findings.append(finding("NOT_APPLICABLE_DISABLED", self._loc(ind, "not_applicable"), indicator=label))
         if not ind.scorable:
-            findings.append(finding("TARGET_NOT_SCORABLE", self._loc(ind, "target"), indicator=label,
+            findings.append(finding("TARGET_NOT_SCORABLE", self._loc(ind, "target"), indicator=ind.indicator.label,
                                     target=ind.target.raw))
-            return IndicatorResult(indicator_id=ind.id, kind=ind.kind, weight=ind.weight, findings=tuple(findings))
+            return IndicatorResult(indicator_id=ind.id, kind=ind.kind, weight=ind.weight,
+                           findings=tuple(findings))
 
         w = ind.weight
         assert w is not None
@@ -97,7 +102,7 @@ class IndicatorScorer:
             b = self._read(ind, inp.score, "score", findings)
             if b is not None:
                 if b > w:
-                    findings.append(finding("SCORE_ABOVE_WEIGHT", self._loc(ind, "score"), indicator=label,
+                    findings.append(finding("SCORE_ABOVE_WEIGHT", self._loc(ind, "score"), indicator=ind.indicator.label,
                                             score=b, weight=w))
                 else:
                     scored = rules.Scored(rate=None, raw_score=b, met=b >= w)
@@ -112,7 +117,7 @@ class IndicatorScorer:
                     scored = rules.banded(ind, b, w)
                     if scored.raw_score is None:
                         bands = "；".join(f"{x.label} {x.text}" for x in ind.bands)
-                        findings.append(finding("BAND_NO_MATCH", self._loc(ind, "actual"), indicator=label,
+                        findings.append(finding("BAND_NO_MATCH", self._loc(ind, "actual"), indicator=ind.indicator.label,
                                                 value=b, bands=bands))
                         scored = None
                 else:
@@ -120,11 +125,10 @@ class IndicatorScorer:
 
         if scored is None or scored.raw_score is None:
             return IndicatorResult(indicator_id=ind.id, kind=kind, weight=w, target=a, actual=b, band=band,
-                                   findings=tuple(findings))
+                           findings=tuple(findings))
         score = round_half_up(scored.raw_score, profile.score_places)
         findings.extend(self._after_scoring(ind, inp, a, b, w, score, scored))
-        return IndicatorResult(
-            indicator_id=ind.id, kind=kind, weight=w, target=a, actual=b, rate=scored.rate, score=score,
+        return IndicatorResult(indicator_id=ind.id, kind=kind, weight=w, target=a, actual=b, rate=scored.rate, score=score,
             met=scored.met, band=scored.band, findings=tuple(findings),
         )
 
@@ -167,33 +171,31 @@ class IndicatorScorer:
     ) -> list[Finding]:
         """The checks that need a score: reasons, over-achievement, strict bounds, slips."""
         profile = self.profile
-        label = ind.indicator.label
         kind = ind.kind
         out: list[Finding] = []
         reason = (inp.reason or "").strip()
-        quantitative = kind in (IndicatorKind.POSITIVE, IndicatorKind.REVERSE, IndicatorKind.EQUAL,
-                                IndicatorKind.DEDUCTION, IndicatorKind.BANDED)
+        quantitative = kind in _QUANTITATIVE
 
         if quantitative and ind.target.is_percent and b is not None and b > profile.percent_slip_threshold:
-            out.append(finding("PERCENT_UNIT_SLIP", self._loc(ind, "actual"), indicator=label, value=b,
+            out.append(finding("PERCENT_UNIT_SLIP", self._loc(ind, "actual"), indicator=ind.indicator.label, value=b,
                                percent=f"{format(round_half_up(b * 100, 2), 'f')}%"))
         if ind.strict and a is not None and b == a and kind in (IndicatorKind.POSITIVE, IndicatorKind.REVERSE):
             if not profile.strict_operators:
-                out.append(finding("STRICT_AT_BOUNDARY", self._loc(ind, "actual"), indicator=label,
+                out.append(finding("STRICT_AT_BOUNDARY", self._loc(ind, "actual"), indicator=ind.indicator.label,
                                    target=ind.target.raw))
         over = self._over_achieved(kind, a, b)
         if over and not reason:
-            out.append(finding("OVER_ACHIEVEMENT", self._loc(ind, "reason"), indicator=label, actual=b,
+            out.append(finding("OVER_ACHIEVEMENT", self._loc(ind, "reason"), indicator=ind.indicator.label, actual=b,
                                target=ind.target.raw or a, threshold=profile.over_threshold))
-        if kind.value in profile.reason_required_kinds and (score < w or not scored.met) and not reason:
-            out.append(finding("REASON_MISSING", self._loc(ind, "reason"), indicator=label, score=score, weight=w))
+        if kind in profile.reason_required_kinds and (score < w or not scored.met) and not reason:
+            out.append(finding("REASON_MISSING", self._loc(ind, "reason"), indicator=ind.indicator.label, score=score, weight=w))
         if score == w and reason:
             phrase = next((p for p in profile.unmet_phrases if p in reason), None)
             if phrase:
-                out.append(finding("FULL_MARKS_REASON_UNMET", self._loc(ind, "reason"), indicator=label,
+                out.append(finding("FULL_MARKS_REASON_UNMET", self._loc(ind, "reason"), indicator=ind.indicator.label,
                                    phrase=phrase))
         if profile.equal_flag_mismatch and kind is IndicatorKind.EQUAL and a is not None and b != a:
-            out.append(finding("EQUAL_MISMATCH", self._loc(ind, "actual"), indicator=label, target=a, value=b))
+            out.append(finding("EQUAL_MISMATCH", self._loc(ind, "actual"), indicator=ind.indicator.label, target=a, value=b))
         return out
 
     def _over_achieved(self, kind: IndicatorKind, a: Decimal | None, b: Decimal | None) -> bool:

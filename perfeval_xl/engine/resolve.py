@@ -6,6 +6,7 @@ text is interpreted in exactly one place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -68,7 +69,7 @@ class ResolvedIndicator:
         return self.target_value is not None
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def _parse(text: str, unit: str | None) -> ParsedTarget:
     # Batches repeat the same few target texts thousands of times.
     return parse_target(text, unit)
@@ -91,51 +92,149 @@ def infer_kind(target: ParsedTarget, has_bands: bool, has_deduction: bool, defau
     return default or IndicatorKind.POSITIVE
 
 
+_NEEDS_NUMBER = frozenset({IndicatorKind.POSITIVE, IndicatorKind.REVERSE, IndicatorKind.EQUAL, IndicatorKind.DEDUCTION})
+
+
+@lru_cache(maxsize=1024)
+def _parse_deduction(rule: str) -> DeductionRule | None:
+    return parse_deduction(rule)
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What the target-related fields of an indicator resolve to, and whether that raises no problem."""
+
+    target: ParsedTarget
+    deduction: DeductionRule | None
+    kind: IndicatorKind
+    value: Decimal | None  # the scored A when it comes from the target text; else the indicator's target_value
+    value_from_target: bool
+    strict: bool
+    clean: bool  # none of the target/kind/unit/deduction problems of `resolve` applies
+    cost_check: bool  # COST_INDICATOR_POSITIVE applies if the name or path says 成本
+
+
+@lru_cache(maxsize=16384)
+def _shape(
+    text: str, unit: str | None, explicit_kind: IndicatorKind | None, has_bands: bool, rule: str | None,
+    target_value: Decimal | None, default_kind: IndicatorKind | None,
+) -> _Shape:
+    """The part of `resolve` that depends only on these fields (the same conditions, in one place)."""
+    target = _parse(text, unit)
+    deduction = _parse_deduction(rule) if rule else None
+    kind = explicit_kind or infer_kind(target, has_bands, bool(rule), default_kind)
+    status = target.status
+    ok = status is TargetStatus.OK
+    op = target.operator
+    value = target_value
+    if value is None and ok:
+        value = target.value
+    needs_number = kind in _NEEDS_NUMBER
+    range_value = needs_number and ok and op is Operator.RANGE
+    if range_value:
+        value = target.low if kind is not IndicatorKind.REVERSE else target.high
+    conflict = ok and op is not None and explicit_kind is not None and not target.implied \
+        and op is not Operator.RANGE and (
+            (kind is IndicatorKind.POSITIVE and op.downward)
+            or (kind is IndicatorKind.REVERSE and op.upward)
+            or (kind is IndicatorKind.EQUAL and op is not Operator.EQ))
+    clean = not (
+        (needs_number and target_value is None and not ok)
+        or (status is TargetStatus.DOUBLE and not needs_number)
+        or conflict
+        or (target.is_percent and value is not None and value > 1 and kind is not IndicatorKind.REVERSE)
+        or (unit and ok and target.unit and not _same_unit(unit, target.unit))
+        or (rule and deduction is None)
+    )
+    cost_check = ok and op is not None and kind is IndicatorKind.POSITIVE and not target.implied and op.upward
+    # Equal Decimals share a cache entry ("0.9", "0.90"): the indicator's own object is used then.
+    from_target = range_value or target_value is None
+    return _Shape(target, deduction, kind, value if from_target else None, from_target, ok and target.strict, clean,
+                  cost_check)
+
+
 def resolve(
     indicator: Indicator,
     profile: ScoringProfile,
     default_kind: IndicatorKind | None = None,
     location: Location | None = None,
+    *,
+    project_id: str | None = None,
 ) -> ResolvedIndicator:
-    loc = location or Location(indicator_id=indicator.id)
-    label = indicator.label
+    """Resolve `indicator`. Findings point at `location`, else at the indicator (of `project_id`, if given)."""
+    # Fast path: most indicators raise no problem and have no band ladder; their resolution
+    # depends only on a few fields that repeat across a batch.
+    if not indicator.bands and indicator.weight is not None:
+        shape = _shape(indicator.target_text or "", indicator.unit, indicator.kind, False, indicator.deduction_rule,
+                       indicator.target_value, default_kind)
+        if shape.clean and not (shape.cost_check and (
+                "成本" in indicator.name or any("成本" in part for part in indicator.path))):
+            value = shape.value if shape.value_from_target else indicator.target_value
+            return ResolvedIndicator(indicator, shape.kind, shape.target, value, (), shape.deduction,
+                                     indicator.reverse_variant or profile.reverse_variant, shape.strict, ())
+    return _resolve_full(indicator, profile, default_kind, location, project_id)
+
+
+def _resolve_full(
+    indicator: Indicator,
+    profile: ScoringProfile,
+    default_kind: IndicatorKind | None,
+    location: Location | None,
+    project_id: str | None,
+) -> ResolvedIndicator:
+    # The location is built only when a problem is found: most indicators have none.
+    made: list[Location] = []
+
+    def where() -> Location:
+        if not made:
+            if location is not None:
+                made.append(location)
+            elif project_id is not None:
+                made.append(Location(project_id=project_id, indicator_id=indicator.id))
+            else:
+                made.append(Location(indicator_id=indicator.id))
+        return made[0]
+
     target = _parse(indicator.target_text or "", indicator.unit)
-    deduction = parse_deduction(indicator.deduction_rule) if indicator.deduction_rule else None
-    kind = indicator.kind or infer_kind(target, bool(indicator.bands), bool(indicator.deduction_rule), default_kind)
+    rule = indicator.deduction_rule
+    deduction = _parse_deduction(rule) if rule else None
+    kind = indicator.kind or infer_kind(target, bool(indicator.bands), bool(rule), default_kind)
     problems: list[Finding] = []
+    status = target.status
+    ok = status is TargetStatus.OK
 
     if indicator.weight is None:
-        problems.append(finding("KIND_NEEDS_WEIGHT", loc, indicator=label))
+        problems.append(finding("KIND_NEEDS_WEIGHT", where(), indicator=indicator.label))
 
     value = indicator.target_value
-    if value is None and target.status is TargetStatus.OK:
+    if value is None and ok:
         value = target.value
-    needs_number = kind in (IndicatorKind.POSITIVE, IndicatorKind.REVERSE, IndicatorKind.EQUAL, IndicatorKind.DEDUCTION)
-    if needs_number and indicator.target_value is None:
-        problems.extend(_target_problems(target, kind, label, loc))
-    if target.status is TargetStatus.DOUBLE and not needs_number:
-        problems.append(finding("TARGET_DOUBLE", loc, indicator=label, target=target.raw))
-    if needs_number and target.status is TargetStatus.OK and target.operator is Operator.RANGE:
+    needs_number = kind in _NEEDS_NUMBER
+    if needs_number and indicator.target_value is None and not ok:
+        problems.extend(_target_problems(target, kind, indicator.label, where()))
+    if status is TargetStatus.DOUBLE and not needs_number:
+        problems.append(finding("TARGET_DOUBLE", where(), indicator=indicator.label, target=target.raw))
+    if needs_number and ok and target.operator is Operator.RANGE:
         value = target.low if kind is not IndicatorKind.REVERSE else target.high
-    if target.status is TargetStatus.OK and target.operator is not None:
-        problems.extend(_direction_problems(indicator, kind, target, label, loc))
+    if ok and target.operator is not None:
+        _direction_problems(indicator, kind, target, where, problems)
     if target.is_percent and value is not None and value > 1 and kind is not IndicatorKind.REVERSE:
-        problems.append(finding("TARGET_PERCENT_OVER_100", loc, indicator=label, target=target.raw))
+        problems.append(finding("TARGET_PERCENT_OVER_100", where(), indicator=indicator.label, target=target.raw))
     if (
         indicator.unit
-        and target.status is TargetStatus.OK
+        and ok
         and target.unit
         and not _same_unit(indicator.unit, target.unit)
     ):
         problems.append(
-            finding("UNIT_MISMATCH", loc, indicator=label, unit=indicator.unit, target=target.raw, target_unit=target.unit)
+            finding("UNIT_MISMATCH", where(), indicator=indicator.label, unit=indicator.unit, target=target.raw,
+                    target_unit=target.unit)
         )
 
-    if indicator.deduction_rule and deduction is None:
-        problems.append(finding("DEDUCTION_UNPARSEABLE", loc, indicator=label, rule=indicator.deduction_rule))
+    if rule and deduction is None:
+        problems.append(finding("DEDUCTION_UNPARSEABLE", where(), indicator=indicator.label, rule=rule))
 
-    bands = _resolve_bands(indicator, profile, label, loc, problems)
-    variant = indicator.reverse_variant or profile.reverse_variant
+    bands = _resolve_bands(indicator, profile, where, problems) if indicator.bands else ()
     return ResolvedIndicator(
         indicator=indicator,
         kind=kind,
@@ -143,8 +242,8 @@ def resolve(
         target_value=value,
         bands=bands,
         deduction=deduction,
-        reverse_variant=variant,
-        strict=target.status is TargetStatus.OK and target.strict,
+        reverse_variant=indicator.reverse_variant or profile.reverse_variant,
+        strict=ok and target.strict,
         problems=tuple(problems),
     )
 
@@ -160,33 +259,36 @@ def _target_problems(target: ParsedTarget, kind: IndicatorKind, label: str, loc:
 
 
 def _direction_problems(
-    indicator: Indicator, kind: IndicatorKind, target: ParsedTarget, label: str, loc: Location
-) -> list[Finding]:
+    indicator: Indicator, kind: IndicatorKind, target: ParsedTarget, where: Callable[[], Location],
+    out: list[Finding],
+) -> None:
     op = target.operator
-    out: list[Finding] = []
     explicit = indicator.kind is not None and not target.implied and op is not Operator.RANGE
     if explicit and (
         (kind is IndicatorKind.POSITIVE and op.downward)
         or (kind is IndicatorKind.REVERSE and op.upward)
         or (kind is IndicatorKind.EQUAL and op is not Operator.EQ)
     ):
-        out.append(finding("TARGET_KIND_CONFLICT", loc, indicator=label, kind=KIND_LABELS[kind], target=target.raw, operator=op.value))
-    is_cost = any("成本" in part for part in indicator.path) or "成本" in indicator.name
-    if is_cost and kind is IndicatorKind.POSITIVE and not target.implied and op.upward:
-        out.append(finding("COST_INDICATOR_POSITIVE", loc, indicator=label, target=target.raw))
-    return out
+        out.append(finding("TARGET_KIND_CONFLICT", where(), indicator=indicator.label, kind=KIND_LABELS[kind],
+                           target=target.raw, operator=op.value))
+    if kind is IndicatorKind.POSITIVE and not target.implied and op.upward and (
+        "成本" in indicator.name or any("成本" in part for part in indicator.path)
+    ):
+        out.append(finding("COST_INDICATOR_POSITIVE", where(), indicator=indicator.label, target=target.raw))
 
 
+@lru_cache(maxsize=1024)
 def _same_unit(a: str, b: str) -> bool:
     percent = {"%", "百分比", "％"}
     return a.strip() == b.strip() or (a.strip() in percent and b.strip() in percent)
 
 
 def _resolve_bands(
-    indicator: Indicator, profile: ScoringProfile, label: str, loc: Location, problems: list[Finding]
+    indicator: Indicator, profile: ScoringProfile, where: Callable[[], Location], problems: list[Finding]
 ) -> tuple[ResolvedBand, ...]:
     if not indicator.bands:
         return ()
+    label = indicator.label
     ordered = sorted(indicator.bands, key=lambda b: BAND_ORDER.index(b.label) if b.label in BAND_ORDER else 99)
     parsed = [(b, _parse(b.text, indicator.unit)) for b in ordered]
     upward = _ladder_upward([p for _, p in parsed])
@@ -194,10 +296,10 @@ def _resolve_bands(
     for band, target in parsed:
         interval = target.interval(bare_upward=upward)
         if interval is None:
-            problems.append(finding("BAND_UNPARSEABLE", loc, indicator=label, band=f"{band.label} {band.text}"))
+            problems.append(finding("BAND_UNPARSEABLE", where(), indicator=label, band=f"{band.label} {band.text}"))
         fraction = profile.band_fractions.get(band.label)
         if fraction is None:
-            problems.append(finding("BAND_UNPARSEABLE", loc, indicator=label, band=f"{band.label} {band.text}"))
+            problems.append(finding("BAND_UNPARSEABLE", where(), indicator=label, band=f"{band.label} {band.text}"))
             fraction = Decimal(0)
         out.append(ResolvedBand(band.label, band.text, interval, fraction))
     return tuple(out)

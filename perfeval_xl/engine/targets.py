@@ -187,9 +187,9 @@ def is_placeholder(text: str | None) -> bool:
 def parse_target(text: str | None, unit_hint: str | None = None) -> ParsedTarget:
     """Parse a target text. `unit_hint` is the indicator's declared unit, if any."""
     raw = "" if text is None else str(text)
-    if is_placeholder(raw):
-        return ParsedTarget(raw=raw, status=TargetStatus.MISSING)
     norm = normalise_text(raw)
+    if norm.strip().lower() in PLACEHOLDERS:  # is_placeholder(raw), normalising once
+        return ParsedTarget(raw=raw, status=TargetStatus.MISSING)
     numbers = list(_NUMBER_RE.finditer(norm))
     if not numbers or _DATE_RE.search(norm):
         return ParsedTarget(raw=raw, status=TargetStatus.TEXT)

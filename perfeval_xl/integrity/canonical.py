@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import unicodedata
 from decimal import Decimal
 from typing import Any
@@ -72,6 +73,8 @@ def decimal_plain(value: Decimal) -> str:
 
 def nfc(text: str) -> str:
     """NFC-normalised text; rejects lone surrogates, which have no UTF-8 encoding."""
+    if text.isascii():  # ASCII is always valid and already NFC
+        return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -142,7 +145,12 @@ def _tagged(out: list[str], tag: str, text: str) -> None:
     out.append('{"' + tag + '":' + _string(text) + "}")
 
 
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\]')
+
+
 def _string(text: str) -> str:
+    if _NEEDS_ESCAPE.search(text) is None:  # the common case: nothing to escape
+        return '"' + text + '"'
     chars = []
     for ch in text:
         if ch in _SHORT_ESCAPES:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -104,8 +105,24 @@ def tokenize(formula: str) -> list[Token]:
     return tokens
 
 
+# Workbooks of one batch repeat the same formulas thousands of times; returned files may
+# hold long hostile ones, so only formulas up to this length are remembered.
+_CACHED_LENGTH = 1024
+
+
 def normalise_formula(formula: str) -> str:
     """The normal form of `formula` (see module doc); raises FormulaSyntaxError."""
+    if len(formula) <= _CACHED_LENGTH:
+        return _normalise_cached(formula)
+    return _normalise(formula)
+
+
+@lru_cache(maxsize=16384)
+def _normalise_cached(formula: str) -> str:
+    return _normalise(formula)
+
+
+def _normalise(formula: str) -> str:
     tokens = _booleans_from_calls(tokenize(formula))
     out: list[str] = []
     array_depth = 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from perfeval_xl.integrity.canonical import canonical_hash
+from perfeval_xl.integrity.canonical import canonical_bytes, canonical_hash
 from perfeval_xl.integrity.formula_norm import normalise_formula
 from perfeval_xl.integrity.keys import KeyPair
 from perfeval_xl.integrity.payload import CellValue, PayloadMeta, build_payload
@@ -62,15 +62,25 @@ def payload_hash(layout: WorkbookLayout) -> str:
     return canonical_hash(layout_payload(layout))
 
 
+def payload_message(layout: WorkbookLayout) -> bytes:
+    """The canonical bytes of the layout's payload: what is signed; its SHA-256 is `payload_hash`."""
+    return canonical_bytes(layout_payload(layout))
+
+
 def formula_texts(layout: WorkbookLayout) -> dict[str, str]:
     """'sheet!A1' → normalised formula, for every formula cell."""
     return {f"{s.name}!{c.ref}": normalise_formula(c.formula or "")
             for s in layout.sheets for c in s.cells if c.role is Role.FORMULA}
 
 
-def sign_layout(layout: WorkbookLayout, keypair: KeyPair) -> Signature:
-    """Sign the layout's locked content and store the signature in _meta and the document properties."""
-    signature = sign(layout_payload(layout), keypair.private_key, keypair.key_id)
+def sign_layout(layout: WorkbookLayout, keypair: KeyPair, message: bytes | None = None) -> Signature:
+    """Sign the layout's locked content and store the signature in _meta and the document properties.
+
+    `message`: `payload_message(layout)` when the caller already has it.
+    """
+    if message is None:
+        message = payload_message(layout)
+    signature = sign(None, keypair.private_key, keypair.key_id, message=message)
     meta = layout.sheet(META_SHEET)
     row = meta.max_row + 1
     SheetBuilder(meta).data(row, 1, SIGNATURE_KEY, "data", key=f"meta_label:{SIGNATURE_KEY}")

@@ -104,12 +104,15 @@ class VerifyResult(BaseModel):
         return finding(_FINDING_CODES[self.status], location, key_id=self.key_id, detail=self.detail)
 
 
-def sign(payload: Any, private_key: Ed25519PrivateKey, key_id: str) -> Signature:
-    """Sign the canonical bytes of `payload`; `key_id` must be the key's own id."""
+def sign(payload: Any, private_key: Ed25519PrivateKey, key_id: str, *, message: bytes | None = None) -> Signature:
+    """Sign the canonical bytes of `payload`; `key_id` must be the key's own id.
+
+    `message`: those bytes, when the caller already encoded the payload (`payload` is then unused).
+    """
     actual = key_id_for(private_key.public_key())
     if key_id != actual:
         raise ValueError(f"key id {key_id} does not belong to this private key ({actual})")
-    raw = private_key.sign(canonical_bytes(payload))
+    raw = private_key.sign(message if message is not None else canonical_bytes(payload))
     return Signature(key_id=key_id, value=base64.b64encode(raw).decode("ascii"))
 
 

@@ -30,6 +30,7 @@ def ref(row: int, col: int) -> str:
     return f"{col_letter(col)}{row}"
 
 
+@lru_cache(maxsize=8192)
 def parse(cell: str) -> tuple[int, int]:
     """'B7' or '$B$7' -> (7, 2)."""
     m = _REF_RE.match(cell.upper())

@@ -4,6 +4,7 @@ validate the whole batch, reporting every problem at its sheet/row/column in one
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -26,7 +27,7 @@ from perfeval_xl.manifest.fields import (
     TableSpec,
 )
 from perfeval_xl.manifest.library import LibraryError, framework_names, load_framework, load_profile
-from perfeval_xl.manifest.raw import RawManifest, RawRow, coerce
+from perfeval_xl.manifest.raw import RawManifest, RawRow, RowLocations, coerce
 from perfeval_xl.model import (
     Band,
     Batch,
@@ -53,10 +54,11 @@ class LoadedManifest:
     profile: ScoringProfile | None
     frameworks: dict[str, Framework]
     findings: list[Finding]
-    indicator_sources: dict[tuple[str, str], Location] = field(default_factory=dict)
+    indicator_sources: MutableMapping[tuple[str, str], Location] = field(default_factory=RowLocations)
     project_sources: dict[str, Location] = field(default_factory=dict)
     indicator_rows: dict[tuple[str, str], RawRow] = field(default_factory=dict)
-    group_sources: dict[tuple[str, tuple[str, ...]], Location] = field(default_factory=dict)  # 一级/二级分值 cells
+    group_sources: MutableMapping[tuple[str, tuple[str, ...]], Location] = field(
+        default_factory=RowLocations)  # 一级/二级分值 cells
 
     @property
     def ok(self) -> bool:
@@ -279,7 +281,7 @@ def _indicators(
         if existing is not None:
             base = fixed[existing]
             fixed[existing] = base.model_copy(update=_overrides(v, kind, bands))
-            loaded.indicator_sources[(pid, base.id)] = row.loc("target_text")
+            _point(loaded.indicator_sources, (pid, base.id), row, "target_text")
             loaded.indicator_rows[(pid, base.id)] = row
             continue
         counters[path] += 1
@@ -294,16 +296,23 @@ def _indicators(
             target_text=str(v.get("target_text") or ""), target_value=v.get("target_value"), unit=v.get("unit"),
             bands=bands, deduction_rule=v.get("deduction_rule"), reverse_variant=v.get("reverse_variant"),
         ))
-        loaded.indicator_sources[(pid, ind_id)] = row.loc("target_text")
+        _point(loaded.indicator_sources, (pid, ind_id), row, "target_text")
         loaded.indicator_rows[(pid, ind_id)] = row
 
     for path, (weight, source_row, key) in weight_sources.items():
-        loaded.group_sources[(pid, path)] = source_row.loc(key)
+        _point(loaded.group_sources, (pid, path), source_row, key)
         old = by_path.get(path)
         by_path[path] = IndicatorGroup(path=path, code=old.code if old else None, weight=weight)
     order = {node.name: i for i, node in enumerate(framework.nodes)}
     indicators = sorted(fixed + own, key=lambda ind: order.get(ind.path[0] if ind.path else ind.name, len(order)))
     return indicators, list(by_path.values())
+
+
+def _point(sources: MutableMapping, key: object, row: RawRow, field_key: str) -> None:
+    if isinstance(sources, RowLocations):
+        sources.point(key, row, field_key)
+    else:
+        sources[key] = row.loc(field_key)
 
 
 def _is_leaf_only_top(framework: Framework, name: str) -> bool:

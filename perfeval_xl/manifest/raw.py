@@ -8,7 +8,7 @@ file type, at its sheet, row and column (or key path).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -25,6 +25,33 @@ class RawRow:
 
     def loc(self, key: str) -> Location:
         return self.locations.get(key, self.origin)
+
+
+class RowLocations(MutableMapping[Hashable, Location]):
+    """Locations that are mostly never looked at, kept as (row, field) and built when read."""
+
+    def __init__(self) -> None:
+        self._items: dict[Hashable, tuple[RawRow, str] | Location] = {}
+
+    def point(self, key: Hashable, row: RawRow, field_key: str) -> None:
+        """`self[key]` will be `row.loc(field_key)`."""
+        self._items[key] = (row, field_key)
+
+    def __getitem__(self, key: Hashable) -> Location:
+        item = self._items[key]
+        return item[0].loc(item[1]) if isinstance(item, tuple) else item
+
+    def __setitem__(self, key: Hashable, value: Location) -> None:
+        self._items[key] = value
+
+    def __delitem__(self, key: Hashable) -> None:
+        del self._items[key]
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 @dataclass
@@ -45,16 +72,15 @@ def is_blank(value: object) -> bool:
 def coerce(spec: FieldSpec, row: RawRow, findings: list[Finding], table: TableSpec) -> object:
     """The typed value of field `spec` in `row`, or None with a finding when it is unusable."""
     value = row.values.get(spec.key)
-    loc = row.loc(spec.key)
-    label = f"{table.sheet}的“{spec.header}”"
     if is_blank(value):
         if spec.required:
-            findings.append(finding("MANIFEST_FIELD_MISSING", loc, field=label))
+            findings.append(finding("MANIFEST_FIELD_MISSING", row.loc(spec.key), field=f"{table.sheet}的“{spec.header}”"))
         return None
     try:
         return _convert(spec, value)
     except ValueError as exc:
-        findings.append(finding("MANIFEST_FIELD_INVALID", loc, field=label, value=_show(value), detail=str(exc)))
+        findings.append(finding("MANIFEST_FIELD_INVALID", row.loc(spec.key), field=f"{table.sheet}的“{spec.header}”",
+                                value=_show(value), detail=str(exc)))
         return None
 
 

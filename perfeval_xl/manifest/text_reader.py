@@ -8,6 +8,7 @@ an indicator may also give `bands: {优: ..., 良: ...}`.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import yaml
@@ -82,9 +83,35 @@ def _flatten_bands(row: dict) -> dict:
     return flat
 
 
+_KNOWN: dict[str, frozenset[str]] = {}
+
+
+class KeyPaths(Mapping[str, Location]):
+    """The key path of each field of one item ("projects[3].indicators[0].weight"), built only
+    when asked for: a large manifest has ~10⁶ values and only those with findings are located."""
+
+    __slots__ = ("_file", "_prefix", "_keys")
+
+    def __init__(self, file: str, prefix: str, keys: tuple[str, ...]) -> None:
+        self._file, self._prefix, self._keys = file, prefix, keys
+
+    def __getitem__(self, key: str) -> Location:
+        if key not in self._keys:
+            raise KeyError(key)
+        return Location(file=self._file, column=f"{self._prefix}.{key}")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
 def _row(path: Path, prefix: str, values: dict, table: TableSpec) -> RawRow:
-    known = {spec.key for spec in table.fields}
-    locations = {key: Location(file=str(path), column=f"{prefix}.{key}") for key in values}
-    row = RawRow(values={k: v for k, v in values.items() if k in known}, locations=locations,
-                 origin=Location(file=str(path), column=prefix))
+    known = _KNOWN.get(table.key)
+    if known is None:
+        known = _KNOWN[table.key] = frozenset(spec.key for spec in table.fields)
+    file = str(path)
+    row = RawRow(values={k: v for k, v in values.items() if k in known}, locations=KeyPaths(file, prefix, tuple(values)),
+                 origin=Location(file=file, column=prefix))
     return row

@@ -22,6 +22,9 @@ class IndicatorInput(BaseModel):
     not_applicable: bool = False
 
 
+BLANK_INPUT = IndicatorInput()  # frozen: one shared instance for "nothing entered"
+
+
 class FundInput(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -78,4 +81,4 @@ class ProjectInputs(BaseModel):
     stated_totals: dict[str, Decimal] = {}  # "received"/"executed" totals stated beside the sources
 
     def indicator(self, indicator_id: str) -> IndicatorInput:
-        return self.indicators.get(indicator_id) or IndicatorInput()
+        return self.indicators.get(indicator_id) or BLANK_INPUT

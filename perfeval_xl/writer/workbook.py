@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from perfeval_xl.engine.evaluate import evaluate
 from perfeval_xl.engine.profile import ScoringProfile
-from perfeval_xl.integrity.issue import formula_texts, payload_hash, sign_layout, with_meta
+from perfeval_xl.integrity.issue import formula_texts, payload_message, sign_layout, with_meta
 from perfeval_xl.integrity.keys import KeyPair
 from perfeval_xl.integrity.register import RegisterEntry
 from perfeval_xl.layout.build import build_layout
@@ -56,13 +56,16 @@ def issued_layout(
     version = previous.issued_version if previous else 1
     layout = build_layout(batch, project, profile, framework, issued_version=version, flavour=flavour)
     with_meta(layout, key_id=keypair.key_id if keypair else "")
-    digest = payload_hash(layout)
+    # The payload is encoded once: its SHA-256 is registered and the same bytes are signed.
+    message = payload_message(layout)
+    digest = hashlib.sha256(message).hexdigest()
     if previous is not None and digest != previous.payload_hash:
         version += 1
         with_meta(layout, issued_version=str(version))
-        digest = payload_hash(layout)
+        message = payload_message(layout)
+        digest = hashlib.sha256(message).hexdigest()
     if keypair is not None:
-        sign_layout(layout, keypair)
+        sign_layout(layout, keypair, message)
     return layout, digest
 
 

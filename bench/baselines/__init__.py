@@ -1,0 +1,1 @@
+"""Frozen baselines: what a bureau would otherwise write. Do not optimise them."""

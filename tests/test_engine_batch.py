@@ -1,0 +1,106 @@
+"""The engine's fast paths give exactly what the plain paths give.
+
+- `resolve`'s cached fast path (indicators that raise no problem) equals the full resolution;
+- `resolve_project` remembers a resolution per project object, and forgets it with the object;
+- `evaluate_many` (garbage collector paused) equals `evaluate`, and the engine makes no
+  reference cycles, which is what makes pausing the collector safe.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+from decimal import Decimal
+
+import pytest
+
+from perfeval_xl.api import load_batch
+from perfeval_xl.engine import ScoringProfile, evaluate, evaluate_many, resolve_project
+from perfeval_xl.engine import memo
+from perfeval_xl.engine.resolve import _resolve_full, resolve
+from perfeval_xl.model import Band, Indicator, IndicatorKind
+from tests.support.scoring_cases import build, load_cases
+
+BATCH = load_batch("samples/manifest.yaml", "samples/inputs.yaml")
+PROFILES = (ScoringProfile(), ScoringProfile(reverse_variant="linear", strict_operators=True))
+
+TARGETS = ("≥95%", "＞90%", "≤5天", "＜2%", "=0起", "=100%", "100%", "120%", "≥120%", "12600人", "≥12600人",
+           "90%-95%", "3~5次", "≥95百分比", "不低于90%", "2小时内", "1天内", "逐步提高", "效果明显", "", "—", "无",
+           "≥1,200户", "≤1000元/人", "≥15个", "≥5且≤10", "≥0.58", "12月底前完成", "≥98%（不低于98%）")
+UNITS = (None, "%", "人", "天", "元", "百分比", "个")
+KINDS = (None, IndicatorKind.POSITIVE, IndicatorKind.REVERSE, IndicatorKind.EQUAL, IndicatorKind.QUALITATIVE,
+         IndicatorKind.DEDUCTION, IndicatorKind.DIRECT, IndicatorKind.BUDGET)
+
+
+def _synthetic() -> list[Indicator]:
+    out = []
+    for n, (text, unit, kind) in enumerate(itertools.product(TARGETS, UNITS, KINDS)):
+        out.append(Indicator(id=f"T{n}", name="单位成本" if n % 5 == 0 else "完成数量", path=("产出指标", "成本指标" if n % 7 == 0 else "数量指标"),
+                             weight=None if n % 11 == 0 else Decimal(10), kind=kind, target_text=text, unit=unit,
+                             target_value=Decimal("0.9") if n % 13 == 0 else None,
+                             deduction_rule=("每少1次扣2分" if n % 3 == 0 else "乱写的规则") if kind is IndicatorKind.DEDUCTION else None,
+                             reverse_variant="linear" if n % 17 == 0 else None))
+    out.append(Indicator(id="B1", name="达标率", weight=Decimal(10), target_text="≥95%", unit="%",
+                         bands=(Band(label="优", text="≥95%"), Band(label="良", text="90%-94%"))))
+    return out
+
+
+def _all_indicators() -> list[Indicator]:
+    cases = [ind for case in load_cases() for ind in build(case)[0].indicators]
+    samples = [ind for p in BATCH.manifest.projects for ind in p.indicators]
+    return samples + cases + _synthetic()
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=["default", "linear-strict"])
+def test_fast_resolution_equals_full_resolution(profile: ScoringProfile) -> None:
+    indicators = _all_indicators()
+    fast_paths = 0
+    for ind in indicators:
+        for default_kind in (None, IndicatorKind.QUALITATIVE):
+            full = _resolve_full(ind, profile, default_kind, None, "P1")
+            assert resolve(ind, profile, default_kind, project_id="P1") == full, ind
+            assert resolve(ind, profile, default_kind) == _resolve_full(ind, profile, default_kind, None, None)
+            fast_paths += not full.problems and not ind.bands
+    assert fast_paths > 100 and len(indicators) > 1000
+
+
+def test_project_resolution_is_remembered_while_the_project_lives() -> None:
+    project = BATCH.manifest.projects[3].model_copy(deep=True)
+    first = resolve_project(project, BATCH.profile)
+    again = resolve_project(project, BATCH.profile)
+    assert first == again and all(a is b for a, b in zip(first, again))
+    assert first == [resolve(ind, BATCH.profile, project_id=project.id) for ind in project.indicators]
+    other = resolve_project(project, PROFILES[1])
+    assert other == [resolve(ind, PROFILES[1], project_id=project.id) for ind in project.indicators]
+    before = len(memo._ENTRIES)
+    del project, first, again, other
+    gc.collect()
+    assert len(memo._ENTRIES) == before - 1
+
+
+def test_evaluate_many_equals_evaluate() -> None:
+    pairs = [(p, BATCH.inputs.get(p.id)) for p in BATCH.manifest.projects]
+    assert evaluate_many(pairs, BATCH.profile) == [evaluate(p, i, BATCH.profile) for p, i in pairs]
+    assert gc.isenabled()
+
+
+def test_engine_makes_no_reference_cycles() -> None:
+    pairs = [(p, BATCH.inputs.get(p.id)) for p in BATCH.manifest.projects]
+    cases = [build(case) for case in load_cases()]
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(2):
+            results = [evaluate(p, i, BATCH.profile) for p, i in pairs]
+            results += [evaluate(p, i, ScoringProfile()) for p, i in cases]
+            del results
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+def test_equal_decimals_keep_their_own_representation() -> None:
+    profile = ScoringProfile()
+    for text in ("0.9", "0.90", "0.900"):
+        ind = Indicator(id="V", name="达标率", weight=Decimal(10), target_text="≥90%", unit="%", target_value=Decimal(text))
+        assert str(resolve(ind, profile).target_value) == text
