@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from perfeval_xl.engine import evaluate, evaluate_many, memo  # noqa: E402
 from perfeval_xl.engine import resolve as resolve_mod  # noqa: E402
-from perfeval_xl.engine import evaluate as evaluate_mod  # noqa: E402,F401
+from perfeval_xl.engine.evaluate import resolve_project  # noqa: E402
 from perfeval_xl.manifest import load_manifest  # noqa: E402
 from perfeval_xl.manifest.inputs_reader import read_inputs  # noqa: E402
 
@@ -136,7 +136,7 @@ def main() -> None:
 
     out["loop_cold"] = timed(loop, args.reps, before=lambda: (results.clear(), clear_caches()))
     for p, _ in pairs:  # what the manifest loader's validation leaves behind
-        evaluate_mod.resolve_project(p, profile)
+        resolve_project(p, profile)
     out["loop"] = timed(loop, args.reps, before=results.clear)
 
     def loop_nogc() -> None:  # diagnosis only: how much of `loop` is the cyclic collector
@@ -149,7 +149,7 @@ def main() -> None:
     out["loop_without_gc"] = timed(loop_nogc, args.reps, before=results.clear)
     out["many_cold"] = timed(many, args.reps, before=lambda: (results.clear(), clear_caches()))
     for p, _ in pairs:
-        evaluate_mod.resolve_project(p, profile)
+        resolve_project(p, profile)
     out["many"] = timed(many, args.reps, before=results.clear)
     results.clear()
     walls = [two_processes(profile, pairs) for _ in range(args.reps)]

@@ -1,5 +1,6 @@
 """One collection run: archive every received file, check the new ones in isolated workers,
-store each in its own transaction, export, and report what came in.
+store them as their reports arrive (in folder order, a chunk of files per transaction),
+export, and report what came in.
 
 Re-running on the same folder adds a run record and changes nothing else: files are
 known by their SHA-256. The originals are never written to; everything is read from
@@ -17,33 +18,40 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from perfeval_xl.collect.bridge import file_intake, not_issued, stored_entries
 from perfeval_xl.intake.isolation import IsolationLimits
-from perfeval_xl.intake.pipeline import CheckOptions, check_files
+from perfeval_xl.intake.pipeline import CheckOptions, iter_check_files
 from perfeval_xl.integrity.register import RegisterIndex
-from perfeval_xl.manifest import load_manifest
-from perfeval_xl.model import Manifest
+from perfeval_xl.manifest.roster import load_roster
 from perfeval_xl.store import (
     Archive,
     ArchivedFile,
     CollectorLock,
+    FileIntake,
     KillPoints,
     Receipt,
+    Store,
+    StoreError,
     SummaryCounts,
+    batch_year,
     export_findings,
     export_results,
-    file_known,
     import_manifest_projects,
     import_register,
-    ingest_file,
+    ingest_files,
+    known_hashes,
+    last_completed_run,
     open_store,
     read_receipt_log,
-    record_known_file,
+    record_known_files,
     record_run_finish,
     record_run_start,
+    register_hashes,
+    sha256_file,
     summary_counts,
 )
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 SKIPPED_PREFIXES = (".", "~$")  # hidden files and Office lock files are not returns
+STORE_CHUNK = 100  # files per transaction: a crash loses at most this much work, never half a file
 
 
 class CollectError(Exception):
@@ -84,13 +92,13 @@ class CollectResult:
     exports: list[Path] = field(default_factory=list)
 
 
-def load_register(path: Path, manifest: Manifest) -> RegisterIndex:
+def load_register(path: Path, batch_id: str) -> RegisterIndex:
     if not path.is_file():
         raise CollectError(f"发放登记簿 {path} 不存在（它由 perfeval generate 写在输出文件夹旁）。")
     index = RegisterIndex(path)
-    if manifest.batch.batch_id not in index.batches:
+    if batch_id not in index.batches:
         found = "、".join(sorted(index.batches)) or "（空）"
-        raise CollectError(f"发放登记簿属于批次 {found}，与清单的批次 {manifest.batch.batch_id} 不符。")
+        raise CollectError(f"发放登记簿属于批次 {found}，与清单的批次 {batch_id} 不符。")
     return index
 
 
@@ -102,14 +110,8 @@ def returned_files(folder: Path) -> list[Path]:
 
 
 def collect(options: CollectOptions, progress: Progress | None = None) -> CollectResult:
-    from perfeval_xl.manifest import ManifestError
-
-    try:
-        manifest = load_manifest(options.manifest).manifest
-    except ManifestError as exc:
-        raise CollectError(f"清单有错误：{exc}") from exc
-    assert manifest is not None
-    issued = load_register(options.register, manifest)
+    """Archive, check and store the folder's new files; re-running on an unchanged folder only adds a run record."""
+    inputs = _input_hashes(options)
     files = returned_files(options.returns)
     receipts: dict[str, list[Receipt]] = {}
     if options.receipts is not None:
@@ -123,43 +125,115 @@ def collect(options: CollectOptions, progress: Progress | None = None) -> Collec
     try:
         with CollectorLock(store, archive.root):
             archive.clean_incoming()
+            last = last_completed_run(store, "collect") or {}
+            unchanged = all(last.get(k) == v for k, v in inputs.items())
+            batch_id = str(last["batch_id"]) if unchanged else _import_inputs(store, options)
             run_id = record_run_start(store, "collect", {"returns": str(options.returns),
-                                                         "receipts": str(options.receipts or "")})
-            import_manifest_projects(store, manifest, run_id)
-            import_register(store, stored_entries(e for e in issued.entries()
-                                                  if e.batch.batch_id == manifest.batch.batch_id), run_id)
-            fresh: list[tuple[Path, ArchivedFile]] = []
-            for done, path in enumerate(files, start=1):
-                archived = archive.put(path)
-                mine = tuple(receipts.get(path.name, ()))
-                if file_known(store, archived.sha256):
-                    record_known_file(store, run_id, archived.sha256, path.name, mine)
-                else:
-                    fresh.append((path, archived))
-                if progress:
-                    progress("archive", done, len(files))
-            check = CheckOptions(public_keys=_register_keys(issued.public_keys), expected_batch=manifest.batch.batch_id,
-                                 expected_year=manifest.batch.year, register_path=str(options.register.resolve()))
-            isolation = IsolationLimits(workers=options.workers) if options.workers else None
-            reports = check_files([archived.path for _, archived in fresh], check,
-                                  progress=(lambda d, t: progress("check", d, t)) if progress else None,
-                                  isolation=isolation)
-            for done, ((path, archived), report) in enumerate(zip(fresh, reports), start=1):
-                intake = file_intake(report, archived, path.name, tuple(receipts.get(path.name, ())),
-                                     not_issued(report, issued))
-                ingest_file(store, run_id, intake)
-                if progress:
-                    progress("store", done, len(fresh))
+                                                         "receipts": str(options.receipts or ""),
+                                                         "batch_id": batch_id, **inputs})
+            if not unchanged:
+                _import_register(store, options.register, batch_id, run_id)
+            known, fresh = _archive_all(store, archive, files, progress)
+            changed = not unchanged
+            for start in range(0, len(known), STORE_CHUNK):
+                results = record_known_files(store, run_id, [(sha, path.name, tuple(receipts.get(path.name, ())))
+                                                             for path, sha in known[start:start + STORE_CHUNK]])
+                changed = changed or any(r.action != "known" for r in results)
+            if fresh:
+                _check_and_store(store, run_id, options, batch_id, fresh, receipts, progress)
             exports = [options.exports_dir / "results.csv", options.exports_dir / "findings.csv"]
-            export_results(store, exports[0], manifest.batch.batch_id, killpoints=killpoints)
-            # All batches: a broken file names no batch, and the bureau must still see why it was sent back.
-            export_findings(store, exports[1], None, killpoints=killpoints)
-            counts = summary_counts(store, manifest.batch.batch_id)
+            if changed or fresh or not all(path.is_file() for path in exports):
+                export_results(store, exports[0], batch_id, killpoints=killpoints)
+                # All batches: a broken file names no batch, and the bureau must still see why it was sent back.
+                export_findings(store, exports[1], None, killpoints=killpoints)
+            counts = summary_counts(store, batch_id)
             record_run_finish(store, run_id, "completed", counts)
     finally:
         store.close()
-    return CollectResult(run_id=run_id, batch_id=manifest.batch.batch_id, files=len(files), new=len(fresh),
+    return CollectResult(run_id=run_id, batch_id=batch_id, files=len(files), new=len(fresh),
                          counts=counts, exports=exports)
+
+
+def _input_hashes(options: CollectOptions) -> dict[str, str]:
+    """The manifest's and the register's SHA-256: when both equal the last run's, neither is read again."""
+    for path, what in ((options.manifest, "项目清单"), (options.register, "发放登记簿")):
+        if not path.is_file():
+            raise CollectError(f"{what} {path} 不存在。")
+    return {"manifest_sha256": sha256_file(options.manifest)[0], "register_sha256": sha256_file(options.register)[0]}
+
+
+def _import_inputs(store: Store, options: CollectOptions) -> str:
+    """Read the manifest's batch and project list into the store; the batch id."""
+    from perfeval_xl.manifest import ManifestError
+
+    try:
+        roster = load_roster(options.manifest)
+    except ManifestError as exc:
+        raise CollectError(f"清单有错误：{exc}") from exc
+    load_register(options.register, roster.batch.batch_id)  # the right register, before anything is stored
+    import_manifest_projects(store, roster)
+    return roster.batch.batch_id
+
+
+def _import_register(store: Store, path: Path, batch_id: str, run_id: int) -> None:
+    """Store the register's entries not stored yet; a stored one issued again differently is a conflict."""
+    issued = RegisterIndex(path)
+    stored = register_hashes(store, batch_id)
+    for key, payload_hash in issued.payload_hashes.items():
+        if key in stored and stored[key] != payload_hash:
+            raise StoreError("STORE_REGISTER_CONFLICT", batch_id=batch_id, project_id=key[0], issued_version=key[1])
+    new = (issued.entry(*key) for key in issued.payload_hashes if key not in stored)
+    import_register(store, stored_entries(e for e in new if e is not None and e.batch.batch_id == batch_id), run_id)
+
+
+def _archive_all(store: Store, archive: Archive, files: list[Path], progress: Progress | None
+                 ) -> tuple[list[tuple[Path, str]], list[tuple[Path, ArchivedFile]]]:
+    """(path, sha256) of files already stored, (path, archived copy) of the others."""
+    stored = known_hashes(store)
+    archived_already = archive.contents()
+    known: list[tuple[Path, str]] = []
+    fresh: list[tuple[Path, ArchivedFile]] = []
+    for done, path in enumerate(files, start=1):
+        try:
+            sha256 = sha256_file(path)[0]
+        except OSError as exc:
+            raise StoreError("STORE_ARCHIVE_FAILED", name=path.name, path=archive.root,
+                             detail=exc.strerror or str(exc)) from None
+        if sha256 in stored and sha256 in archived_already:
+            known.append((path, sha256))
+        else:
+            archived = archive.put(path)
+            if archived.sha256 in stored:
+                known.append((path, archived.sha256))
+            else:
+                fresh.append((path, archived))
+        if progress:
+            progress("archive", done, len(files))
+    return known, fresh
+
+
+def _check_and_store(store: Store, run_id: int, options: CollectOptions, batch_id: str,
+                     fresh: list[tuple[Path, ArchivedFile]], receipts: dict[str, list[Receipt]],
+                     progress: Progress | None) -> None:
+    """Check the new files in workers and store them in input order, a chunk per transaction, as reports arrive."""
+    issued = load_register(options.register, batch_id)
+    check = CheckOptions(public_keys=_register_keys(issued.public_keys), expected_batch=batch_id,
+                         expected_year=batch_year(store, batch_id), register_path=str(options.register.resolve()))
+    isolation = IsolationLimits(workers=options.workers) if options.workers else None
+    reports = iter_check_files([archived.path for _, archived in fresh], check,
+                               progress=(lambda d, t: progress("check", d, t)) if progress else None,
+                               isolation=isolation)
+    chunk: list[FileIntake] = []
+    done = 0
+    for (path, archived), report in zip(fresh, reports):
+        chunk.append(file_intake(report, archived, path.name, tuple(receipts.get(path.name, ())),
+                                 not_issued(report, issued)))
+        if len(chunk) == STORE_CHUNK or done + len(chunk) == len(fresh):
+            ingest_files(store, run_id, chunk)
+            done += len(chunk)
+            chunk = []
+            if progress:
+                progress("store", done, len(fresh))
 
 
 def _register_keys(public_keys: dict[str, str]) -> dict[str, bytes]:

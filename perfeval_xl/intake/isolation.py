@@ -30,7 +30,7 @@ import tempfile
 import time
 from collections import deque
 from multiprocessing import get_context
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
@@ -104,6 +104,17 @@ def iter_isolated(func: Callable[[str], Any], paths: Sequence[str | os.PathLike[
         yield from pool.imap(paths, progress)
 
 
+def in_input_order(outcomes: Iterable[Outcome]) -> Iterator[Outcome]:
+    """Completion-order outcomes re-sequenced by index; only those that finished early are held."""
+    early: dict[int, Outcome] = {}
+    following = 0
+    for outcome in outcomes:
+        early[outcome.index] = outcome
+        while following in early:
+            yield early.pop(following)
+            following += 1
+
+
 class IsolatedPool:
     """Persistent supervised workers for one function. Use as a context manager."""
 
@@ -134,10 +145,7 @@ class IsolatedPool:
 
     def map(self, paths: Sequence[str | os.PathLike[str]], progress: ProgressCallback | None = None) -> list[Outcome]:
         """Outcomes in input order."""
-        out: list[Outcome | None] = [None] * len(paths)
-        for outcome in self.imap(paths, progress):
-            out[outcome.index] = outcome
-        return [o for o in out if o is not None]
+        return list(in_input_order(self.imap(paths, progress)))
 
     def imap(self, paths: Sequence[str | os.PathLike[str]],
              progress: ProgressCallback | None = None) -> Iterator[Outcome]:

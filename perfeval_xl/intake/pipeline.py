@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache, partial
 from pathlib import Path
 
@@ -30,7 +30,7 @@ from perfeval_xl.findings import Finding, Location, Severity, finding
 from perfeval_xl.intake.bind import allowed_ranges, bind, definition_from_meta, issued_layout_for
 from perfeval_xl.intake.checks.context import CheckContext, run_checks
 from perfeval_xl.intake.checks.runners import IDENTITY_CHECKS, RECOMPUTE_CHECKS, STRUCTURE_CHECKS, VALUE_CHECKS
-from perfeval_xl.intake.isolation import IsolationLimits, Outcome, ProgressCallback, run_isolated
+from perfeval_xl.intake.isolation import IsolatedPool, IsolationLimits, Outcome, ProgressCallback, in_input_order
 from perfeval_xl.intake.models import GateLimits
 from perfeval_xl.intake.reader import ReturnReader, WorkbookRead
 from perfeval_xl.intake.report import FileReport, without_findings
@@ -71,8 +71,17 @@ def check_files(paths: Sequence[str | os.PathLike[str]], options: CheckOptions |
                 progress: ProgressCallback | None = None,
                 isolation: IsolationLimits | None = None) -> list[FileReport]:
     """One report per path, in input order; each file is checked in a supervised worker."""
+    return list(iter_check_files(paths, options, progress, isolation))
+
+
+def iter_check_files(paths: Sequence[str | os.PathLike[str]], options: CheckOptions | None = None,
+                     progress: ProgressCallback | None = None,
+                     isolation: IsolationLimits | None = None) -> Iterator[FileReport]:
+    """`check_files` one report at a time, in input order, as the workers finish them."""
     func = partial(check_file, options=options or CheckOptions())
-    return [o.value if o.ok else _worker_failed(o) for o in run_isolated(func, paths, isolation, progress)]
+    with IsolatedPool(func, isolation) as pool:
+        for outcome in in_input_order(pool.imap(paths, progress)):
+            yield outcome.value if outcome.ok else _worker_failed(outcome)
 
 
 def file_facts(path: str) -> tuple[str, int]:

@@ -88,6 +88,7 @@ def write_register_lines(path: Path, lines: list[str]) -> None:
 _LINE_KEYS = re.compile(r'"issued_version":\s*(\d+).*?"project_id":\s*"((?:[^"\\]|\\.)*)"')
 _KEY_ID = re.compile(r'"key_id":\s*"([^"]*)"')
 _PUBLIC_KEY = re.compile(r'"public_key":\s*"([^"]*)"')
+_PAYLOAD_HASH = re.compile(r'"payload_hash":\s*"([^"]*)"')
 _BATCH_ID = re.compile(r'"batch_id":\s*"((?:[^"\\]|\\.)*)"')
 
 
@@ -98,6 +99,7 @@ class RegisterIndex:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lines: dict[str, list[tuple[int, int]]] = {}  # project id → (version, byte offset)
+        self.payload_hashes: dict[tuple[str, int], str] = {}  # (project id, version) → payload hash
         self.public_keys: dict[str, str] = {}  # key id → base64 raw public key
         self.batches: set[str] = set()
         offset = 0
@@ -108,6 +110,8 @@ class RegisterIndex:
                 if match:
                     project_id = json.loads(f'"{match.group(2)}"')
                     self._lines.setdefault(project_id, []).append((int(match.group(1)), offset))
+                    payload = _PAYLOAD_HASH.search(text)
+                    self.payload_hashes[(project_id, int(match.group(1)))] = payload.group(1) if payload else ""
                     key, public, batch = _KEY_ID.search(text), _PUBLIC_KEY.search(text), _BATCH_ID.search(text)
                     if key and public and key.group(1):
                         self.public_keys[key.group(1)] = public.group(1)

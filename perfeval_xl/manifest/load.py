@@ -19,8 +19,11 @@ class ManifestError(Exception):
         super().__init__(f"manifest has {len(worst)} error(s); first: {worst[0].message('en') if worst else ''}")
 
 
-def read_raw_manifest(path: Path) -> RawManifest:
-    """The file's rows as written, before validation (Excel by suffix, else YAML/JSON)."""
+def read_raw_manifest(path: Path, tables: frozenset[str] | None = None) -> RawManifest:
+    """The file's rows as written, before validation (Excel by suffix, else YAML/JSON).
+
+    `tables`: keep only these tables' rows besides the batch (YAML/JSON; an Excel
+    manifest is read whole)."""
     if not path.is_file():
         raw = RawManifest(source=str(path))
         raw.findings.append(finding("MANIFEST_UNREADABLE", Location(file=str(path)), detail="文件不存在"))
@@ -29,7 +32,7 @@ def read_raw_manifest(path: Path) -> RawManifest:
         from perfeval_xl.manifest.excel_reader import read_excel_manifest
 
         return read_excel_manifest(path)
-    return read_text_manifest(path)
+    return read_text_manifest(path, tables)
 
 
 def read_manifest(path: str | Path) -> LoadedManifest:

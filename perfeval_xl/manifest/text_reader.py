@@ -29,7 +29,7 @@ def load_structured(path: Path) -> object:
     return yaml.safe_load(text)
 
 
-def read_text_manifest(path: Path) -> RawManifest:
+def read_text_manifest(path: Path, tables: frozenset[str] | None = None) -> RawManifest:
     raw = RawManifest(source=str(path))
     try:
         data = load_structured(path)
@@ -57,6 +57,8 @@ def read_text_manifest(path: Path) -> RawManifest:
             _row(path, prefix, {k: v for k, v in project.items() if k not in {t.key for t in _CHILD_TABLES}},
                  PROJECTS))
         for table in _CHILD_TABLES:
+            if tables is not None and table.key not in tables:
+                continue
             for j, child in enumerate(project.get(table.key) or []):
                 if not isinstance(child, dict):
                     continue

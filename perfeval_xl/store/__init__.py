@@ -42,12 +42,15 @@ from perfeval_xl.store.models import (
     SummaryCounts,
 )
 from perfeval_xl.store.queries import (
+    batch_year,
     current_results,
     findings,
     group_rows,
     indicator_rows,
     issued_entry,
+    last_completed_run,
     missing_projects,
+    register_hashes,
     submission_history,
     summary_counts,
 )
@@ -56,17 +59,21 @@ from perfeval_xl.store.repository import (
     decide_current,
     file_known,
     ingest_file,
+    ingest_files,
+    known_hashes,
     record_known_file,
+    record_known_files,
     record_run_finish,
     record_run_start,
 )
 
 __all__ = [
-    "Archive", "ArchivedFile", "CollectorLock", "FileIntake", "ImportCounts", "IngestResult", "KillPoints",
-    "LockBusy", "LockInfo", "Outcome", "Receipt", "ReceivedFile", "RegisterEntry", "Store", "StoreError",
-    "SubmissionIntake", "SummaryCounts", "atomic_writer", "current_results", "decide_current", "export_findings",
-    "export_results", "file_known", "findings", "group_rows", "import_manifest_projects", "import_register",
-    "indicator_rows", "ingest_file", "issued_entry", "missing_projects", "open_store", "read_receipt_log",
-    "record_known_file", "record_run_finish", "record_run_start", "sha256_file", "submission_history",
-    "summary_counts", "write_atomic",
+    "Archive", "ArchivedFile", "atomic_writer", "batch_year", "CollectorLock", "current_results",
+    "decide_current", "export_findings", "export_results", "file_known", "FileIntake", "findings", "group_rows",
+    "import_manifest_projects", "import_register", "ImportCounts", "indicator_rows", "ingest_file",
+    "ingest_files", "IngestResult", "issued_entry", "KillPoints", "known_hashes", "last_completed_run",
+    "LockBusy", "LockInfo", "missing_projects", "open_store", "Outcome", "read_receipt_log", "Receipt",
+    "ReceivedFile", "record_known_file", "record_known_files", "record_run_finish", "record_run_start",
+    "register_hashes", "RegisterEntry", "sha256_file", "Store", "StoreError", "submission_history",
+    "SubmissionIntake", "summary_counts", "SummaryCounts", "write_atomic",
 ]

@@ -3,8 +3,9 @@
 Layout: ROOT/ab/abcdef…(64 hex).xlsx, the suffix taken from the name the file arrived
 under. The source is hashed first; content already archived (and intact) is not copied
 again. Otherwise a copy is written to ROOT/.incoming/, hashed while copying (it must
-match the first hash: the file did not change meanwhile), fsynced, read back and hashed
-again, made read-only, and only then renamed into place: an archived name always holds
+match the first hash: the file did not change meanwhile), fsynced, made read-only, and
+only then renamed into place (a read-back right after the fsync would come from the page
+cache and prove nothing more): an archived name always holds
 exactly the bytes its name promises. The source is opened read-only and never written.
 The collector should process the archived copy, not the original, so what it reads is
 what it keeps.
@@ -78,6 +79,20 @@ class Archive:
                 return candidate
         return None
 
+    def contents(self) -> dict[str, Path]:
+        """SHA-256 → archived file, for everything archived (one listing per shard, not one per file)."""
+        found: dict[str, Path] = {}
+        if not self.root.is_dir():
+            return found
+        for shard in os.scandir(self.root):
+            if not (shard.is_dir() and len(shard.name) == 2 and shard.name != INCOMING):
+                continue
+            for entry in os.scandir(shard.path):
+                name = entry.name
+                if _SHA256.fullmatch(name[:64]) and (len(name) == 64 or _SUFFIX.fullmatch(name[64:])):
+                    found.setdefault(name[:64], Path(entry.path))
+        return found
+
     def verify(self, sha256: str) -> bool:
         """True when the archive holds this content intact; False when absent; StoreError when damaged."""
         found = self.find(sha256)
@@ -102,15 +117,16 @@ class Archive:
             raise StoreError("STORE_ARCHIVE_FAILED", name=source.name, path=self.root,
                              detail=exc.strerror or str(exc)) from None
         try:
-            # The copy must hold what was hashed before, and read back as what was written.
-            if sha256 != expected or sha256_file(temp)[0] != sha256:
+            if sha256 != expected:  # the source changed while it was being copied
                 raise StoreError("STORE_ARCHIVE_CHANGED", name=source.name)
             target = self.root / sha256[:2] / f"{sha256}{archive_suffix(source.name)}"
+            new_shard = not target.parent.is_dir()
             target.parent.mkdir(exist_ok=True)
             os.chmod(temp, 0o444)
             os.replace(temp, target)
             fsync_dir(target.parent)
-            fsync_dir(self.root)
+            if new_shard:
+                fsync_dir(self.root)
         except OSError as exc:
             raise StoreError("STORE_ARCHIVE_FAILED", name=source.name, path=self.root,
                              detail=exc.strerror or str(exc)) from None

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from perfeval_xl.model import Manifest
+from perfeval_xl.manifest.roster import Roster
 from perfeval_xl.store.db import Store
 from perfeval_xl.store.errors import StoreError
 from perfeval_xl.store.models import ImportCounts, RegisterEntry, naive_local
@@ -56,7 +57,7 @@ def import_register(store: Store, entries: Iterable[RegisterEntry], run_id: int 
     return ImportCounts(added=added, unchanged=unchanged)
 
 
-def import_manifest_projects(store: Store, manifest: Manifest, run_id: int | None = None) -> ImportCounts:
+def import_manifest_projects(store: Store, manifest: Manifest | Roster, run_id: int | None = None) -> ImportCounts:
     """Record the batch (deadline) and the projects expected back, for late flags and 未报送."""
     batch = manifest.batch
     counts = {"added": 0, "changed": 0, "unchanged": 0}

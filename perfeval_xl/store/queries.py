@@ -19,6 +19,7 @@ from perfeval_xl.model import Project
 from perfeval_xl.store.db import Store
 from perfeval_xl.store.models import Outcome, RegisterEntry, SummaryCounts
 from perfeval_xl.store.schema import (
+    BatchRow,
     FileRow,
     FindingRow,
     GroupResultRow,
@@ -27,6 +28,7 @@ from perfeval_xl.store.schema import (
     ProjectResultRow,
     ReceiptRow,
     RegisterRow,
+    RunRow,
     SubmissionRow,
 )
 
@@ -249,3 +251,24 @@ def issued_entry(store: Store, batch_id: str, project_id: str, issued_version: i
             project=Project.model_validate_json(row.project_json),
             profile=ScoringProfile.model_validate_json(row.profile_json), formulas=row.formulas, vba_hash=row.vba_hash,
         )
+
+
+def register_hashes(store: Store, batch_id: str) -> dict[tuple[str, int], str]:
+    """(project id, issued version) → payload hash of every stored register entry of a batch."""
+    with store.read() as session:
+        return {(row.project_id, row.issued_version): row.payload_hash for row in session.execute(
+            select(RegisterRow.project_id, RegisterRow.issued_version, RegisterRow.payload_hash)
+            .where(RegisterRow.batch_id == batch_id))}
+
+
+def last_completed_run(store: Store, command: str) -> dict[str, Any] | None:
+    """The arguments of the newest run of `command` if it completed (None when it was interrupted)."""
+    with store.read() as session:
+        row = session.execute(select(RunRow.args, RunRow.status).where(RunRow.command == command)
+                              .order_by(RunRow.id.desc()).limit(1)).first()
+        return row.args if row is not None and row.status == "completed" else None
+
+
+def batch_year(store: Store, batch_id: str) -> int | None:
+    with store.read() as session:
+        return session.execute(select(BatchRow.year).where(BatchRow.batch_id == batch_id)).scalar()

@@ -1,6 +1,6 @@
 """Writes: run records, received files with their submissions, and the bureau's decisions.
 
-Every function here is one transaction. Call them only while holding the collector
+Every function here is one transaction (the plural ones: one for all the items given). Call them only while holding the collector
 lock (lock.CollectorLock): ids are assigned as max + 1 and an unfinished run is
 taken to be an interrupted one.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -87,6 +87,12 @@ def file_known(store: Store, sha256: str) -> bool:
         return session.get(FileRow, sha256) is not None
 
 
+def known_hashes(store: Store) -> set[str]:
+    """Every stored file's SHA-256: one query instead of one per file."""
+    with store.read() as session:
+        return set(session.execute(select(FileRow.sha256)).scalars())
+
+
 def ingest_file(store: Store, run_id: int, intake: FileIntake) -> IngestResult:
     """Store one received file with its submissions, results, findings and audit rows, in one transaction.
 
@@ -94,21 +100,37 @@ def ingest_file(store: Store, run_id: int, intake: FileIntake) -> IngestResult:
     receipt-log rows naming it are added (and the order of its project's versions
     recomputed). Either everything of the file is stored or nothing is.
     """
+    return ingest_files(store, run_id, [intake])[0]
+
+
+def ingest_files(store: Store, run_id: int, intakes: Sequence[FileIntake]) -> list[IngestResult]:
+    """`ingest_file` for several files in one transaction (in order): all of them are stored or none."""
+    results = []
     with transaction(store, run_id) as tx:
-        if tx.session.get(FileRow, intake.file.sha256) is not None:
-            return _note_known(tx, intake.file.sha256, intake.file.original_name, intake.receipts)
-        ids = _store_new(tx, intake)
-        _run_file(tx, intake.file.sha256, intake.file.original_name, "new")
-        return IngestResult(sha256=intake.file.sha256, action="new", submission_ids=ids)
+        for intake in intakes:
+            sha256 = intake.file.sha256
+            if tx.session.get(FileRow, sha256) is not None:
+                known = _KnownFiles(tx, [sha256])
+                results.append(_note_known(tx, known, sha256, intake.file.original_name, intake.receipts))
+                continue
+            ids = _store_new(tx, intake)
+            _run_file(tx, sha256, intake.file.original_name, "new")
+            results.append(IngestResult(sha256=sha256, action="new", submission_ids=ids))
+    return results
 
 
 def record_known_file(store: Store, run_id: int, sha256: str, file_name: str,
                       receipts: Iterable[Receipt] = ()) -> IngestResult:
     """Note that this run met an already stored file again (adding any new receipts)."""
+    return record_known_files(store, run_id, [(sha256, file_name, tuple(receipts))])[0]
+
+
+def record_known_files(store: Store, run_id: int,
+                       files: Sequence[tuple[str, str, tuple[Receipt, ...]]]) -> list[IngestResult]:
+    """`record_known_file` for (sha256, file name, receipts) of several files, in one transaction."""
     with transaction(store, run_id) as tx:
-        if tx.session.get(FileRow, sha256) is None:
-            raise ValueError(f"file {sha256} is not stored; use ingest_file")
-        return _note_known(tx, sha256, file_name, tuple(receipts))
+        known = _KnownFiles(tx, [sha256 for sha256, _, _ in files])
+        return [_note_known(tx, known, sha256, file_name, receipts) for sha256, file_name, receipts in files]
 
 
 def decide_current(store: Store, submission_id: int, run_id: int | None = None) -> None:
@@ -127,11 +149,36 @@ def decide_current(store: Store, submission_id: int, run_id: int | None = None) 
         reorder(tx, row.batch_id, row.project_id)
 
 
-def _note_known(tx: Txn, sha256: str, file_name: str, receipts: Iterable[Receipt]) -> IngestResult:
-    added = _add_receipts(tx, sha256, receipts)
-    projects = tx.session.execute(
-        select(SubmissionRow.id, SubmissionRow.batch_id, SubmissionRow.project_id)
-        .where(SubmissionRow.file_sha256 == sha256).order_by(SubmissionRow.id)).all()
+_IN_LIMIT = 500  # hashes per IN (...): well inside SQLite's and PostgreSQL's parameter limits
+
+
+class _KnownFiles:
+    """What noting stored files again needs, read in two queries for all of them."""
+
+    def __init__(self, tx: Txn, hashes: Sequence[str]) -> None:
+        wanted = sorted(set(hashes))
+        self.receipts: dict[str, set[tuple[Any, ...]]] = {sha256: set() for sha256 in wanted}
+        self.submissions: dict[str, list[Any]] = {}
+        for start in range(0, len(wanted), _IN_LIMIT):
+            part = wanted[start:start + _IN_LIMIT]
+            stored = set(tx.session.execute(select(FileRow.sha256).where(FileRow.sha256.in_(part))).scalars())
+            if len(stored) < len(part):
+                raise ValueError(f"file {min(set(part) - stored)} is not stored; use ingest_file")
+            for row in tx.session.execute(
+                    select(ReceiptRow.file_sha256, ReceiptRow.file_name, ReceiptRow.sender_unit,
+                           ReceiptRow.received_at).where(ReceiptRow.file_sha256.in_(part))):
+                self.receipts[row.file_sha256].add((row.file_name, row.sender_unit, row.received_at))
+            for row in tx.session.execute(
+                    select(SubmissionRow.id, SubmissionRow.batch_id, SubmissionRow.project_id,
+                           SubmissionRow.file_sha256).where(SubmissionRow.file_sha256.in_(part))
+                    .order_by(SubmissionRow.id)):
+                self.submissions.setdefault(row.file_sha256, []).append(row)
+
+
+def _note_known(tx: Txn, known: _KnownFiles, sha256: str, file_name: str,
+                receipts: Iterable[Receipt]) -> IngestResult:
+    added = _add_receipts(tx, sha256, receipts, known.receipts[sha256])
+    projects = known.submissions.get(sha256, [])
     if added:
         for row in projects:
             reorder(tx, row.batch_id, row.project_id)
@@ -140,10 +187,8 @@ def _note_known(tx: Txn, sha256: str, file_name: str, receipts: Iterable[Receipt
     return IngestResult(sha256=sha256, action=action, submission_ids=tuple(row.id for row in projects))
 
 
-def _add_receipts(tx: Txn, sha256: str, receipts: Iterable[Receipt]) -> int:
-    stored = {tuple(row) for row in tx.session.execute(
-        select(ReceiptRow.file_name, ReceiptRow.sender_unit, ReceiptRow.received_at)
-        .where(ReceiptRow.file_sha256 == sha256))}
+def _add_receipts(tx: Txn, sha256: str, receipts: Iterable[Receipt], stored: set[tuple[Any, ...]]) -> int:
+    """Add the receipts not in `stored` (the file's stored receipt keys, updated here)."""
     added = 0
     for receipt in receipts:
         key = (receipt.file_name, receipt.sender_unit, receipt.received_at)
@@ -172,7 +217,7 @@ def _store_new(tx: Txn, intake: FileIntake) -> tuple[int, ...]:
     }])
     tx.audit("file.received", "files", received.sha256, original_name=received.original_name,
              size=received.size, outcome=intake.outcome.value)
-    _add_receipts(tx, received.sha256, intake.receipts)
+    _add_receipts(tx, received.sha256, intake.receipts, set())  # a new file has no receipts yet
     ids = tuple(_store_submission(tx, received.sha256, sub) for sub in intake.submissions)
     _store_findings(tx, received.sha256, None, intake.findings)
     fresh = frozenset(ids)
@@ -235,7 +280,7 @@ def _audit_recorded(tx: Txn, submission_id: int) -> None:
 
 
 def _run_file(tx: Txn, sha256: str, file_name: str, action: IngestAction) -> None:
-    position = (tx.session.execute(
-        select(func.max(RunFileRow.position)).where(RunFileRow.run_id == tx.run_id)).scalar() or 0) + 1
-    tx.insert(RunFileRow, [{"run_id": tx.run_id, "position": position, "file_sha256": sha256,
-                            "file_name": file_name, "action": action}])
+    position = tx.next_value("run_files.position", lambda: (tx.session.execute(
+        select(func.max(RunFileRow.position)).where(RunFileRow.run_id == tx.run_id)).scalar() or 0) + 1)
+    tx.insert_at_end(RunFileRow, {"run_id": tx.run_id, "position": position, "file_sha256": sha256,
+                                  "file_name": file_name, "action": action})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
@@ -23,6 +23,7 @@ class Txn:
         self.run_id = run_id
         self.now: dt.datetime = store.now()
         self._next: dict[str, int] = {}
+        self._deferred: dict[type[Base], list[dict[str, Any]]] = {}
 
     def new_ids(self, column: InstrumentedAttribute[int], count: int = 1) -> int:
         """First of `count` fresh integer keys for `column` (a primary key)."""
@@ -32,6 +33,14 @@ class Txn:
         first = self._next[key]
         self._next[key] = first + count
         return first
+
+    def next_value(self, key: str, first: Callable[[], int]) -> int:
+        """A counter kept for the transaction: `first()` the first time, then one more each call."""
+        if key not in self._next:
+            self._next[key] = first()
+        value = self._next[key]
+        self._next[key] = value + 1
+        return value
 
     def audit(self, action: str, entity: str, key: str, **detail: Any) -> None:
         self.insert(AuditRow, [{
@@ -44,8 +53,19 @@ class Txn:
         if rows:
             self.session.connection().execute(insert(cast(Table, row_class.__table__)), rows)
 
+    def insert_at_end(self, row_class: type[Base], row: dict[str, Any]) -> None:
+        """INSERT with every other row of its table at the end of the transaction (rows nothing here reads back)."""
+        self._deferred.setdefault(row_class, []).append(row)
+
+    def flush_deferred(self) -> None:
+        for row_class, rows in self._deferred.items():
+            self.insert(row_class, rows)
+        self._deferred.clear()
+
 
 @contextmanager
 def transaction(store: Store, run_id: int | None) -> Iterator[Txn]:
     with store.write() as session:
-        yield Txn(session, store, run_id)
+        tx = Txn(session, store, run_id)
+        yield tx
+        tx.flush_deferred()

@@ -11,6 +11,8 @@ from perfeval_xl.intake.isolation import (
     IsolatedPool,
     IsolationError,
     IsolationLimits,
+    Outcome,
+    in_input_order,
     iter_isolated,
     run_isolated,
 )
@@ -40,6 +42,17 @@ def test_iter_isolated_yields_in_completion_order():
     order = [o.path for o in iter_isolated(misbehave, paths, FAST.model_copy(update={"prefetch": 1}))]
     assert sorted(order) == sorted(paths)
     assert order[-1] == "sleep-0.6"
+
+
+def test_in_input_order_resequences_completion_order():
+    finished = [3, 0, 2, 1, 5, 4]
+    out = []
+    source = (Outcome(index=i, path=str(i)) for i in finished)
+    for outcome in in_input_order(source):
+        out.append(outcome.index)
+    assert out == [0, 1, 2, 3, 4, 5]
+    slow_first = ["sleep-0.6", "a", "b", "c"]
+    assert [o.path for o in in_input_order(iter_isolated(misbehave, slow_first, FAST))] == slow_first
 
 
 @pytest.mark.parametrize("bad, code, detail", [

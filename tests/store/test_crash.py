@@ -112,10 +112,11 @@ class Collector:
         time.sleep(delay)
         if child.poll() is None:
             child.send_signal(signal.SIGKILL)
-            with open(self.kill_log, "a", encoding="utf-8") as log:
-                log.write(f"{dt.datetime.now().isoformat()}\tpid={child.pid}\trandom:+{delay:.3f}s\n")
         _, err = child.communicate(timeout=120)
         assert child.returncode in (0, -signal.SIGKILL), err
+        if child.returncode == -signal.SIGKILL:  # it may have finished between poll() and the signal
+            with open(self.kill_log, "a", encoding="utf-8") as log:
+                log.write(f"{dt.datetime.now().isoformat()}\tpid={child.pid}\trandom:+{delay:.3f}s\n")
         return child.returncode
 
 
