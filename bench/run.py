@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import json
 import os
 import platform
@@ -247,14 +246,6 @@ def collect_available() -> tuple[bool, str]:
     return True, ""
 
 
-def summary_available() -> tuple[bool, str]:
-    sys.path.insert(0, str(ROOT))
-    if importlib.util.find_spec("perfeval_xl.commands.summary_cmd") is None:
-        return False, ("`perfeval collect --out` imports perfeval_xl.commands.summary_cmd.write_summary_from_db, "
-                       "which does not exist yet (summary workbook wiring pending in collect_cmd.py)")
-    return True, ""
-
-
 def measure_collect(size: int, reps: int) -> dict:
     folder = CORPUS / f"n{size}"
     ok, why = collect_available()
@@ -264,21 +255,14 @@ def measure_collect(size: int, reps: int) -> dict:
     base = PERFEVAL + ["collect", str(folder / "returns"), "--manifest", str(folder / "manifest.json"),
                        "--register", str(folder / "issued.register.jsonl"), "--receipts", str(folder / "receipts.csv")]
     ingest, recollect, summary = [], [], []
-    have_summary, why_summary = summary_available()
     for _ in range(reps):
         work = WORK / f"collect-n{size}"
         shutil.rmtree(work, ignore_errors=True)
         ingest.append(run_cmd(base + ["--work", str(work)]))
         recollect.append(run_cmd(base + ["--work", str(work)]))
-        if have_summary:
-            code = ("import sys; from perfeval_xl.commands.summary_cmd import write_summary_from_db; "
-                    "from perfeval_xl.collect import CollectOptions; from pathlib import Path; "
-                    "o = CollectOptions(returns=Path(sys.argv[1]), manifest=Path(sys.argv[2]), register=Path(sys.argv[3]), "
-                    "work=Path(sys.argv[4])); write_summary_from_db(o.database, Path(sys.argv[5]))")
-            summary.append(run_cmd([PY, "-c", code, str(folder / "returns"), str(folder / "manifest.json"),
-                                    str(folder / "issued.register.jsonl"), str(work), str(work / "summary.xlsx")]))
-    out = {"ingest": summarise(ingest), "recollect": summarise(recollect),
-           "summary": summarise(summary) if have_summary else {"not_available": why_summary}}
+        summary.append(run_cmd(PERFEVAL + ["summary", "--db", str(work / "perfeval.db"),
+                                           "--out", str(work / "summary.xlsx")]))
+    out = {"ingest": summarise(ingest), "recollect": summarise(recollect), "summary": summarise(summary)}
     if "last_stdout" in out["ingest"]:
         out["ingest"]["closing_table"] = out["ingest"]["last_stdout"]
     return out
