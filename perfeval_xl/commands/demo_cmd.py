@@ -1,5 +1,8 @@
 """`perfeval demo`: the main job on the bundled sample batch."""
 
+# The library (pandas, openpyxl, XlsxWriter behind it) is imported inside the command:
+# every `perfeval` invocation imports this module, and most do not need it.
+
 from __future__ import annotations
 
 import time
@@ -10,7 +13,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from perfeval_xl.demo import DemoError, run_demo
 
 STEPS = {
     "generate": "1. 生成并签名示例批次的锁定工作簿",
@@ -30,6 +32,8 @@ def demo(
 
     示例：perfeval demo --out demo-out
     """
+    from perfeval_xl.demo import DemoError, run_demo
+
     console = Console()
     started = time.monotonic()
     try:

@@ -1,19 +1,23 @@
 """`perfeval feedback --db URL --out DIR [--batch ID] [--archive DIR]`."""
 
+# The library (pandas, openpyxl, XlsxWriter behind it) is imported inside the command:
+# every `perfeval` invocation imports this module, and most do not need it.
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from perfeval_xl.feedback import FeedbackError
-from perfeval_xl.feedback.from_store import FileFeedback, feedback_from_store
 from perfeval_xl.store import Store, StoreError, open_store
 from perfeval_xl.store.models import OUTCOME_LABELS, Outcome
+
+if TYPE_CHECKING:
+    from perfeval_xl.feedback.from_store import FileFeedback
 
 KINDS = {"annotated": "反馈副本", "letter": "退回通知"}
 
@@ -37,6 +41,9 @@ def feedback_command(
 
     示例：perfeval feedback --db collect-work/perfeval.db --out 反馈/
     """
+    from perfeval_xl.feedback import FeedbackError
+    from perfeval_xl.feedback.from_store import feedback_from_store
+
     errors = Console(stderr=True)
     try:
         store = open_store(db, create=False)

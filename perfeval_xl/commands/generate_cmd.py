@@ -13,8 +13,6 @@ from perfeval_xl.integrity.register import default_register_path
 from perfeval_xl.layout.flavour import FLAVOURS
 from perfeval_xl.manifest import read_manifest
 from perfeval_xl.integrity.errors import IntegrityError as KeyFileError
-from perfeval_xl.writer.generate import GenerateError, generate
-from perfeval_xl.writer.workbook import IssueError
 
 
 def generate_command(
@@ -33,6 +31,9 @@ def generate_command(
 
     示例：perfeval generate samples/manifest.yaml --out out/forms --key ~/keys/2024.key
     """
+    from perfeval_xl.writer.generate import GenerateError, generate  # XlsxWriter: only when generating
+    from perfeval_xl.writer.workbook import IssueError
+
     console = Console(stderr=True)
     if formulas not in FLAVOURS:
         console.print(f"[red]未知的 --formulas {formulas}；可用：{'、'.join(FLAVOURS)}[/red]")

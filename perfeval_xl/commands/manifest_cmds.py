@@ -20,7 +20,6 @@ from perfeval_xl.commands.stats_view import print_stats, stats_json
 from perfeval_xl.engine import evaluate
 from perfeval_xl.findings import Finding
 from perfeval_xl.manifest import read_manifest
-from perfeval_xl.manifest.excel_template import write_manifest_template, write_manifest_workbook
 from perfeval_xl.manifest.inputs_reader import read_inputs
 from perfeval_xl.manifest.load import read_raw_manifest
 from perfeval_xl.manifest.stats import manifest_stats
@@ -48,6 +47,8 @@ def manifest_template(
     示例：perfeval manifest-template 清单.xlsx
           perfeval manifest-template samples/manifest.xlsx --from samples/manifest.yaml
     """
+    from perfeval_xl.manifest.excel_template import write_manifest_template, write_manifest_workbook  # openpyxl
+
     if source is None:
         write_manifest_template(out)
         typer.echo(f"已生成清单模板：{out}")

@@ -1,21 +1,27 @@
 """`perfeval summary --db URL --out summary.xlsx [--batch ID] [--csv DIR] [--parquet DIR]`."""
 
+# The library (pandas, openpyxl, XlsxWriter behind it) is imported inside the command:
+# every `perfeval` invocation imports this module, and most do not need it.
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
 from perfeval_xl.store import StoreError, open_store
-from perfeval_xl.summary import SummaryData, write_csv, write_parquet, write_summary
-from perfeval_xl.summary.from_store import summary_data_from_store
+
+if TYPE_CHECKING:
+    from perfeval_xl.summary import SummaryData
 
 
 def load_summary(db_url: str, batch_id: str | None = None) -> SummaryData:
     """The summary's data from the database at `db_url` (never created: StoreError if absent)."""
+    from perfeval_xl.summary.from_store import summary_data_from_store
+
     store = open_store(db_url, create=False)
     try:
         return summary_data_from_store(store, batch_id)
@@ -25,6 +31,8 @@ def load_summary(db_url: str, batch_id: str | None = None) -> SummaryData:
 
 def write_summary_from_db(db_url: str, out: Path, batch_id: str | None = None) -> Path:
     """Write the summary workbook of batch `batch_id` (default: the only one) from the database alone."""
+    from perfeval_xl.summary import write_summary
+
     return write_summary(load_summary(db_url, batch_id), out)
 
 
@@ -39,6 +47,8 @@ def summary_command(
 
     示例：perfeval summary --db collect-work/perfeval.db --out 汇总.xlsx --csv 导出/
     """
+    from perfeval_xl.summary import write_csv, write_parquet, write_summary
+
     console = Console()
     try:
         data = load_summary(db, batch)

@@ -1,7 +1,7 @@
 """`perfeval feedback`: what goes back to a unit for each returned file with findings.
 
 - An accepted file with findings gets an annotated COPY (annotate.py): problem cells
-  filled and commented, and a 问题清单 sheet marked as ours (marker.py) so the
+  filled and commented, and a 问题清单 sheet marked as ours (layout/feedback_sheet.py) so the
   integrity check accepts the fixed copy back.
 - A rejected file (a gate failure, tampering: any reject-level finding) gets a
   one-page 退回通知 to print, sign and stamp (letter.py).
@@ -21,7 +21,7 @@ from typing import Literal
 from perfeval_xl.atomic import write_bytes_atomic
 from perfeval_xl.feedback.annotate import annotate
 from perfeval_xl.feedback.letter import LetterInfo, letter_bytes
-from perfeval_xl.feedback.marker import FEEDBACK_PROPERTY, FEEDBACK_TITLE, is_feedback_sheet
+from perfeval_xl.layout.feedback_sheet import FEEDBACK_PROPERTY, FEEDBACK_TITLE, is_feedback_sheet
 from perfeval_xl.findings import Finding, Severity
 from perfeval_xl.intake.gate import gate_file
 

@@ -26,7 +26,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from perfeval_xl.feedback.marker import (
+from perfeval_xl.layout.feedback_sheet import (
     COMMENT_AUTHOR,
     FEEDBACK_PROPERTY,
     FEEDBACK_PROPERTY_VALUE,

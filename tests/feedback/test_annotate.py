@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from perfeval_xl.api import ScoredBatch
 from perfeval_xl.feedback import Feedback, FeedbackError, write_feedback
 from perfeval_xl.feedback.annotate import FILLS
-from perfeval_xl.feedback.marker import (
+from perfeval_xl.layout.feedback_sheet import (
     COMMENT_AUTHOR,
     FEEDBACK_PROPERTY,
     FEEDBACK_SHEET,

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from perfeval_xl.api import ScoredBatch
 from perfeval_xl.feedback import LetterInfo, write_feedback
-from perfeval_xl.feedback.marker import FEEDBACK_SHEET, is_feedback_sheet
+from perfeval_xl.layout.feedback_sheet import FEEDBACK_SHEET, is_feedback_sheet
 from perfeval_xl.findings import finding
 from perfeval_xl.intake.bind import definition_from_meta, issued_layout_for
 from perfeval_xl.intake.bind import read_returned

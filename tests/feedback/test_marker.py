@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from perfeval_xl.feedback.marker import FEEDBACK_PROPERTY, FEEDBACK_SHEET, FEEDBACK_TITLE, is_feedback_sheet
+from perfeval_xl.layout.feedback_sheet import FEEDBACK_PROPERTY, FEEDBACK_SHEET, FEEDBACK_TITLE, is_feedback_sheet
 
 OURS = {FEEDBACK_PROPERTY: "1", "perfeval_project_id": "P004"}
 

@@ -36,7 +36,7 @@ from openpyxl.comments import Comment
 
 from perfeval_xl.findings import Finding, Severity
 from perfeval_xl.integrity.keys import generate_keypair
-from perfeval_xl.feedback.marker import FEEDBACK_PROPERTY, FEEDBACK_PROPERTY_VALUE, FEEDBACK_TITLE
+from perfeval_xl.layout.feedback_sheet import FEEDBACK_PROPERTY, FEEDBACK_PROPERTY_VALUE, FEEDBACK_TITLE
 from perfeval_xl.layout.context import FEEDBACK_SHEET
 from perfeval_xl.libreoffice import recalculate
 from perfeval_xl.writer.xlsx import legacy_password_hash

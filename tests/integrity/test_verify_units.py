@@ -11,7 +11,7 @@ import pytest
 from perfeval_xl.findings import Severity
 from perfeval_xl.intake.models import GateResult
 from perfeval_xl.intake.reader import SheetRead, WorkbookRead
-from perfeval_xl.feedback.marker import FEEDBACK_PROPERTY, FEEDBACK_PROPERTY_VALUE, FEEDBACK_TITLE
+from perfeval_xl.layout.feedback_sheet import FEEDBACK_PROPERTY, FEEDBACK_PROPERTY_VALUE, FEEDBACK_TITLE
 from perfeval_xl.intake.bind import read_returned
 from perfeval_xl.intake.xmlparts import WorkbookXml
 from perfeval_xl.integrity.checks.sheetmap import pair_sheets

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from perfeval_xl.intake.reader import SheetRead, WorkbookRead
-from perfeval_xl.feedback.marker import is_feedback_sheet
+from perfeval_xl.layout.feedback_sheet import is_feedback_sheet
 
 
 @dataclass(frozen=True)
