@@ -43,7 +43,7 @@ class Txn:
         return value
 
     def audit(self, action: str, entity: str, key: str, **detail: Any) -> None:
-        self.insert(AuditRow, [{
+        self.insert_at_end(AuditRow, [{
             "id": self.new_ids(AuditRow.id), "run_id": self.run_id, "actor": self.store.actor, "action": action,
             "entity": entity, "entity_key": key, "detail": detail, "collector_at": self.now,
         }])
@@ -53,9 +53,11 @@ class Txn:
         if rows:
             self.session.connection().execute(insert(cast(Table, row_class.__table__)), rows)
 
-    def insert_at_end(self, row_class: type[Base], row: dict[str, Any]) -> None:
-        """INSERT with every other row of its table at the end of the transaction (rows nothing here reads back)."""
-        self._deferred.setdefault(row_class, []).append(row)
+    def insert_at_end(self, row_class: type[Base], rows: list[dict[str, Any]]) -> None:
+        """INSERT with every other row of its table at the end of the transaction: one statement per
+        table instead of one per call, for rows nothing in the transaction reads back (results,
+        findings, audit, run files)."""
+        self._deferred.setdefault(row_class, []).extend(rows)
 
     def flush_deferred(self) -> None:
         for row_class, rows in self._deferred.items():
