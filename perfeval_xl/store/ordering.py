@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from perfeval_xl.store.models import Outcome
 from perfeval_xl.store.schema import BatchRow, FileRow, ReceiptRow, SubmissionRow
@@ -91,6 +91,25 @@ def place(candidates: Sequence[Candidate], deadline: dt.datetime | None) -> dict
 _FIELDS = ("receipt_rank", "is_current", "superseded_by", "needs_decision", "is_late", "received_at")
 
 
+def _versions_statement() -> Any:
+    sub = SubmissionRow
+    mine = (sub.batch_id == bindparam("batch_id"), sub.project_id == bindparam("project_id"))
+    files = select(sub.file_sha256).where(*mine)
+    first_receipt = (select(ReceiptRow.file_sha256, func.min(ReceiptRow.received_at).label("t"))
+                     .where(ReceiptRow.file_sha256.in_(files)).group_by(ReceiptRow.file_sha256).subquery())
+    return (select(sub.id, sub.outcome, sub.decided, sub.file_sha256, *(getattr(sub, name) for name in _FIELDS),
+                   FileRow.collector_first_seen_at, FileRow.seen_seq, FileRow.first_seen_round,
+                   first_receipt.c.t.label("receipt_time"))
+            .join(FileRow, FileRow.sha256 == sub.file_sha256)
+            .outerjoin(first_receipt, first_receipt.c.file_sha256 == sub.file_sha256)
+            .where(*mine))
+
+
+# Built once: constructing these expressions cost more than running them (once per stored version).
+_VERSIONS = _versions_statement()
+_DEADLINE = select(BatchRow.deadline).where(BatchRow.batch_id == bindparam("batch_id"))
+
+
 def reorder(tx: Txn, batch_id: str, project_id: str, fresh: frozenset[int] = frozenset()) -> None:
     """Recompute the placement of a project's versions and write what changed.
 
@@ -99,18 +118,8 @@ def reorder(tx: Txn, batch_id: str, project_id: str, fresh: frozenset[int] = fro
     """
     session = tx.session
     sub = SubmissionRow
-    files = select(sub.file_sha256).where(sub.batch_id == batch_id, sub.project_id == project_id)
-    first_receipt = (select(ReceiptRow.file_sha256, func.min(ReceiptRow.received_at).label("t"))
-                     .where(ReceiptRow.file_sha256.in_(files)).group_by(ReceiptRow.file_sha256).subquery())
-    rows = session.execute(
-        select(sub.id, sub.outcome, sub.decided, sub.file_sha256, *(getattr(sub, name) for name in _FIELDS),
-               FileRow.collector_first_seen_at, FileRow.seen_seq, FileRow.first_seen_round,
-               first_receipt.c.t.label("receipt_time"))
-        .join(FileRow, FileRow.sha256 == sub.file_sha256)
-        .outerjoin(first_receipt, first_receipt.c.file_sha256 == sub.file_sha256)
-        .where(sub.batch_id == batch_id, sub.project_id == project_id)
-    ).all()
-    deadline = session.execute(select(BatchRow.deadline).where(BatchRow.batch_id == batch_id)).scalar()
+    rows = session.execute(_VERSIONS, {"batch_id": batch_id, "project_id": project_id}).all()
+    deadline = session.execute(_DEADLINE, {"batch_id": batch_id}).scalar()
     placements = place([
         Candidate(id=row.id, rejected=row.outcome == Outcome.REJECTED, receipt_time=row.receipt_time,
                   first_seen=row.collector_first_seen_at, seen_seq=row.seen_seq, round_no=row.first_seen_round,

@@ -12,7 +12,7 @@ import socket
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from perfeval_xl.store.db import Store
 from perfeval_xl.store.errors import StoreError
@@ -41,6 +41,15 @@ from perfeval_xl.store.schema import (
     SubmissionRow,
 )
 from perfeval_xl.store.txn import Txn, transaction
+
+# Statements run once per stored version, built once (building them cost more than running them).
+_ROUND = select(RunRow.round_no).where(RunRow.id == bindparam("run_id"))
+_RECORDED = select(SubmissionRow.batch_id, SubmissionRow.project_id, SubmissionRow.file_sha256,
+                   SubmissionRow.outcome, SubmissionRow.issued_version, SubmissionRow.receipt_rank,
+                   SubmissionRow.is_current, SubmissionRow.needs_decision, SubmissionRow.is_late
+                   ).where(SubmissionRow.id == bindparam("submission_id"))
+_DECIDED = select(SubmissionRow.id).where(SubmissionRow.batch_id == bindparam("batch_id"),
+                                          SubmissionRow.project_id == bindparam("project_id"), SubmissionRow.decided)
 
 # --- runs ---------------------------------------------------------------------------
 
@@ -206,7 +215,7 @@ def _add_receipts(tx: Txn, sha256: str, receipts: Iterable[Receipt], stored: set
 
 def _store_new(tx: Txn, intake: FileIntake) -> tuple[int, ...]:
     received = intake.file
-    round_no = tx.session.execute(select(RunRow.round_no).where(RunRow.id == tx.run_id)).scalar()
+    round_no = tx.session.execute(_ROUND, {"run_id": tx.run_id}).scalar()
     if round_no is None:
         raise ValueError(f"run {tx.run_id} is not recorded; call record_run_start first")
     tx.insert(FileRow, [{
@@ -232,9 +241,7 @@ def _store_new(tx: Txn, intake: FileIntake) -> tuple[int, ...]:
 
 def _reset_decisions(tx: Txn, batch_id: str, project_id: str) -> None:
     """A new version reopens the bureau's earlier choice for the project (it may be undecidable too)."""
-    decided = tx.session.execute(select(SubmissionRow.id).where(
-        SubmissionRow.batch_id == batch_id, SubmissionRow.project_id == project_id, SubmissionRow.decided)
-    ).scalars().all()
+    decided = tx.session.execute(_DECIDED, {"batch_id": batch_id, "project_id": project_id}).scalars().all()
     for submission_id in decided:
         tx.session.execute(update(SubmissionRow).where(SubmissionRow.id == submission_id).values(decided=False))
         tx.audit("submission.decision_reset", "submissions", str(submission_id), batch_id=batch_id,
@@ -271,11 +278,7 @@ def _store_findings(tx: Txn, sha256: str, submission_id: int | None, findings: I
 
 
 def _audit_recorded(tx: Txn, submission_id: int) -> None:
-    row = tx.session.execute(
-        select(SubmissionRow.batch_id, SubmissionRow.project_id, SubmissionRow.file_sha256, SubmissionRow.outcome,
-               SubmissionRow.issued_version, SubmissionRow.receipt_rank, SubmissionRow.is_current,
-               SubmissionRow.needs_decision, SubmissionRow.is_late)
-        .where(SubmissionRow.id == submission_id)).one()
+    row = tx.session.execute(_RECORDED, {"submission_id": submission_id}).one()
     tx.audit("submission.recorded", "submissions", str(submission_id), **row._asdict())
 
 
