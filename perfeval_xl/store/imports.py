@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from perfeval_xl.model import Manifest
 from perfeval_xl.manifest.roster import Roster
@@ -29,8 +29,10 @@ _PROJECT_FIELDS = ("name", "unit", "department")
 
 def import_register(store: Store, entries: Iterable[RegisterEntry], run_id: int | None = None) -> ImportCounts:
     """Add the register's issued files; every re-issued version is kept beside the earlier ones."""
-    added = unchanged = 0
+    added: dict[tuple[str, str, int], dict[str, Any]] = {}
+    unchanged = 0
     with transaction(store, run_id) as tx:
+        stored_keys: dict[str, set[tuple[str, str, int]]] = {}  # per batch, read once
         for entry in entries:
             key = (entry.batch_id, entry.project_id, entry.issued_version)
             values = {
@@ -39,22 +41,29 @@ def import_register(store: Store, entries: Iterable[RegisterEntry], run_id: int 
                 "profile_json": entry.profile.model_dump_json(), "formulas": dict(entry.formulas),
                 "vba_hash": entry.vba_hash,
             }
-            stored = tx.session.execute(
-                select(*(getattr(RegisterRow, name) for name in _REGISTER_FIELDS))
-                .where(RegisterRow.batch_id == key[0], RegisterRow.project_id == key[1],
-                       RegisterRow.issued_version == key[2])).first()
-            if stored is None:
-                tx.insert(RegisterRow, [{"batch_id": key[0], "project_id": key[1], "issued_version": key[2],
-                                         "collector_imported_at": tx.now, **values}])
-                tx.audit("register.imported", "register", "/".join(map(str, key)), file_name=entry.file_name,
-                         payload_hash=entry.payload_hash)
-                added += 1
-            elif stored._asdict() == values:
+            if entry.batch_id not in stored_keys:
+                stored_keys[entry.batch_id] = {(row.batch_id, row.project_id, row.issued_version) for row in
+                                               tx.session.execute(_STORED_KEYS, {"batch_id": entry.batch_id})}
+            if key in added or key in stored_keys[entry.batch_id]:
+                before = added.get(key) or tx.session.execute(_STORED_VALUES, dict(zip(_KEY, key))).one()._asdict()
+                if before != values:
+                    raise StoreError("STORE_REGISTER_CONFLICT", batch_id=key[0], project_id=key[1],
+                                     issued_version=key[2])
                 unchanged += 1
-            else:
-                raise StoreError("STORE_REGISTER_CONFLICT", batch_id=key[0], project_id=key[1],
-                                 issued_version=key[2])
-    return ImportCounts(added=added, unchanged=unchanged)
+                continue
+            added[key] = values
+            # Nothing in this transaction reads the rows back: inserted together at its end.
+            tx.insert_at_end(RegisterRow, [{**dict(zip(_KEY, key)), "collector_imported_at": tx.now, **values}])
+            tx.audit("register.imported", "register", "/".join(map(str, key)), file_name=entry.file_name,
+                     payload_hash=entry.payload_hash)
+    return ImportCounts(added=len(added), unchanged=unchanged)
+
+
+_KEY = ("batch_id", "project_id", "issued_version")
+_STORED_KEYS = select(RegisterRow.batch_id, RegisterRow.project_id, RegisterRow.issued_version).where(
+    RegisterRow.batch_id == bindparam("batch_id"))
+_STORED_VALUES = select(*(getattr(RegisterRow, name) for name in _REGISTER_FIELDS)).where(
+    *(getattr(RegisterRow, name) == bindparam(name) for name in _KEY))
 
 
 def import_manifest_projects(store: Store, manifest: Manifest | Roster, run_id: int | None = None) -> ImportCounts:
