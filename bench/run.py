@@ -292,7 +292,7 @@ def report(res: dict) -> str:
     env = res["environment"]
     lines = [
         "# perfeval_xl benchmark results", "",
-        f"- run: {env['started']} → {res.get('finished')}, git `{env['git_sha'][:12]}`"
+        f"- run: {env['started']} → {res.get('finished') or '(unfinished)'}, git `{env['git_sha'][:12]}`"
         + (" (perfeval_xl with uncommitted changes)" if env["perfeval_xl_dirty"] else ""),
         f"- machine: {env['nproc']} CPUs ({env['cpu_model']}), Python {env['python']}, {env['platform']}",
         f"- load average at start {tuple(round(x, 2) for x in env['loadavg_start'])}, at end "
@@ -426,7 +426,9 @@ def main() -> None:
     only = set(args.only.split(","))
     WORK.mkdir(parents=True, exist_ok=True)
     res: dict = {"environment": environment(), "sizes": sizes, "command": " ".join(["python", *sys.argv]),
-                 "corpora": {}, "targets": TARGETS, "notes": []}
+                 "corpora": {}, "targets": TARGETS,
+                 "notes": ["Baseline readers skip the corpus's hostile files (a claimed A1:XFD1048576 dimension "
+                           "aborts calamine's process, REFERENCE §8); ingest handles every file."]}
     for size in sizes:
         info = corpus_info(size)
         res["corpora"][str(size)] = {k: v for k, v in info.items() if k not in ("files",)}
@@ -435,6 +437,14 @@ def main() -> None:
     def reps_for(size: int) -> int:
         return min(args.reps, 2) if size >= 10000 else args.reps
 
+    def save(final: bool = False) -> None:
+        """Write what is measured so far (a long run cut short still leaves its figures)."""
+        res["loadavg_end"] = os.getloadavg()
+        res["finished"] = dt.datetime.now().isoformat(timespec="seconds") if final else None
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "results.json").write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
+        (args.out / "results.md").write_text(report(res), encoding="utf-8")
+
     if "generate" in only:
         res["generate"] = {}
         for size in sizes:
@@ -442,9 +452,11 @@ def main() -> None:
             res["generate"][str(size)] = measure_generate(size, reps_for(size))
         print("openpyxl baseline …", flush=True)
         res["openpyxl_baseline"] = measure_openpyxl_baseline(sizes[0], min(args.baseline_workbooks, sizes[0]))
+        save()
     if "engine" in only:
         print("engine …", flush=True)
         res["engine"] = measure_engine(args.reps + 2)
+        save()
     if "read" in only:
         res["floor"], res["floor2"], res["naive"] = {}, {}, {}
         for size in sizes:
@@ -456,20 +468,15 @@ def main() -> None:
             if size > args.naive_files:
                 res["notes"].append(f"The naive loop read the first {args.naive_files} readable files of n{size}; "
                                     "its ratio uses the cost per file.")
+            save()
     if "collect" in only:
         res["collect"] = {}
         for size in sizes:
             print(f"collect n{size} …", flush=True)
             res["collect"][str(size)] = measure_collect(size, reps_for(size))
-    res["loadavg_end"] = os.getloadavg()
-    res["finished"] = dt.datetime.now().isoformat(timespec="seconds")
-    res["notes"].append("Baseline readers skip the corpus's hostile files (a claimed A1:XFD1048576 dimension aborts "
-                        "calamine's process, REFERENCE §8); ingest handles every file.")
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "results.json").write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
-    text = report(res)
-    (args.out / "results.md").write_text(text, encoding="utf-8")
-    print(text)
+            save()
+    save(final=True)
+    print(report(res))
 
 
 if __name__ == "__main__":
