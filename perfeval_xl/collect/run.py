@@ -52,6 +52,7 @@ from perfeval_xl.store import (
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 SKIPPED_PREFIXES = (".", "~$")  # hidden files and Office lock files are not returns
 STORE_CHUNK = 100  # files per transaction: a crash loses at most this much work, never half a file
+ARCHIVE_CHUNK = 500  # files archived per filesystem sync
 
 
 class CollectError(Exception):
@@ -192,8 +193,8 @@ def _archive_all(store: Store, archive: Archive, files: list[Path], progress: Pr
     stored = known_hashes(store)
     archived_already = archive.contents()
     known: list[tuple[Path, str]] = []
-    fresh: list[tuple[Path, ArchivedFile]] = []
-    for done, path in enumerate(files, start=1):
+    others: list[Path] = []
+    for path in files:
         try:
             sha256 = sha256_file(path)[0]
         except OSError as exc:
@@ -202,13 +203,21 @@ def _archive_all(store: Store, archive: Archive, files: list[Path], progress: Pr
         if sha256 in stored and sha256 in archived_already:
             known.append((path, sha256))
         else:
-            archived = archive.put(path)
+            others.append(path)
+    fresh: list[tuple[Path, ArchivedFile]] = []
+    for start in range(0, len(others), ARCHIVE_CHUNK):
+        chunk = others[start:start + ARCHIVE_CHUNK]
+        for path, archived in zip(chunk, archive.put_all(chunk)):
             if archived.sha256 in stored:
                 known.append((path, archived.sha256))
             else:
                 fresh.append((path, archived))
         if progress:
-            progress("archive", done, len(files))
+            progress("archive", len(known) + len(fresh), len(files))
+    if progress and not others:
+        progress("archive", len(files), len(files))
+    position = {path: index for index, path in enumerate(files)}
+    known.sort(key=lambda item: position[item[0]])  # folder order, as the run records them
     return known, fresh
 
 

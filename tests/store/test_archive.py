@@ -58,6 +58,26 @@ def test_put_is_idempotent_and_never_touches_the_source(tmp_path: Path, returns:
     assert all(archive.verify(a.sha256) for a in first)
 
 
+def test_put_all_archives_a_batch_like_put_each(tmp_path: Path, returns: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = tmp_path / "copy.xlsx"
+    copy.write_bytes((returns / "P002.xlsx").read_bytes())
+    sources = [*sorted(returns.iterdir()), copy]
+    syncs: list[int] = []
+    real_sync = os.sync
+    monkeypatch.setattr(os, "sync", lambda: (syncs.append(1), real_sync())[1])
+    batch = Archive(tmp_path / "batch").put_all(sources)
+    batch_syncs = len(syncs)
+    single = [Archive(tmp_path / "single").put(p) for p in sources]
+    assert [(a.sha256, a.relative_path, a.created) for a in batch] == \
+        [(a.sha256, a.relative_path, a.created) for a in single]
+    assert [a.created for a in batch] == [True, True, False]  # the copy's content was archived just before
+    assert batch_syncs == 2  # data before the renames, then the renames: not two per file
+    assert all(stat.S_IMODE(a.path.stat().st_mode) == 0o444 and a.path.read_bytes() == s.read_bytes()
+               for a, s in zip(batch, sources))
+    assert list((tmp_path / "batch" / ".incoming").iterdir()) == []
+
+
 def test_the_same_content_under_another_name_is_archived_once(tmp_path: Path, returns: Path) -> None:
     copy = tmp_path / "copy.bin"
     copy.write_bytes((returns / "P002.xlsx").read_bytes())
