@@ -288,11 +288,26 @@ class _SheetState:
     def doctype(self, *_args: object) -> None:
         raise XmlUnsafe(self.part, "DTD or entity")
 
+    # start/end run for every element (thousands per sheet): cheapest tests first, no helper calls.
+
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        name = name.rpartition(":")[2]
+        if ":" in name:
+            name = name.rpartition(":")[2]
         if name == "c":
-            self._start_cell(attrs.get("r"))
-        elif self.in_cell and name in ("v", "is"):
+            self.cells += 1
+            self.in_cell = True
+            self.cell_filled = self.cell_formula = self.cell_has_value = False
+            self.formula_attrs = None
+            ref = attrs.get("r")
+            position = parse_ref(ref) if ref else None
+            if position is not None:
+                self.row, self.col = position
+                return
+            if ref:
+                self.unreadable += 1
+                self.first_unreadable = self.first_unreadable or ref[:40]
+            self.col += 1  # r is optional: the cell follows the previous one
+        elif self.in_cell and (name == "v" or name == "is"):
             self.cell_filled = True
             self.in_value = name == "v"
         elif self.in_cell and name == "f":
@@ -315,31 +330,18 @@ class _SheetState:
         elif self.in_value and data.strip():
             self.cell_has_value = True  # openpyxl writes an empty <v/> after a formula: no cached result
 
-    def _start_cell(self, ref: str | None) -> None:
-        self.cells += 1
-        self.in_cell = True
-        self.cell_filled = self.cell_formula = self.cell_has_value = False
-        self.formula_attrs = None
-        position = parse_ref(ref) if ref else None
-        if ref and position is None:
-            self.unreadable += 1
-            self.first_unreadable = self.first_unreadable or ref[:40]
-        if position is None:
-            self.col += 1  # r is optional: the cell follows the previous one
-        else:
-            self.row, self.col = position
-
     def end(self, name: str) -> None:
-        local = name.rpartition(":")[2]
-        if local == "v":
+        if ":" in name:
+            name = name.rpartition(":")[2]
+        if name == "c":
+            self._end_cell()
+        elif name == "v":
             self.in_value = False
-            return
-        if local == "f" and self.formula_text is not None:
+        elif name == "f" and self.formula_text is not None:
             self.formula_done = "".join(self.formula_text)
             self.formula_text = None
-            return
-        if local != "c":
-            return
+
+    def _end_cell(self) -> None:
         self.in_cell = False
         if not self.cell_filled:
             return
@@ -349,18 +351,27 @@ class _SheetState:
         if self.cell_formula and self.formula_attrs is not None:
             attrs = self.formula_attrs
             shared = attrs.get("t") == "shared"
-            self.formula_cells[cell_name(row, col)] = FormulaCell(
+            # Typed by construction: skip pydantic's validation (hundreds per sheet).
+            self.formula_cells[cell_name(row, col)] = FormulaCell.model_construct(
                 text=self.formula_done, shared_index=attrs.get("si") if shared else None,
                 shared_ref=attrs.get("ref") if shared else None, array=attrs.get("t") == "array",
                 has_value=self.cell_has_value)
             self.formula_done = ""
-        if self.extent is None:
+        e = self.extent
+        if e is None:
             self.extent = [row, col, row, col]
         else:
-            e = self.extent
-            e[0], e[1], e[2], e[3] = min(e[0], row), min(e[1], col), max(e[2], row), max(e[3], col)
-        if any(r1 <= row <= r2 and c1 <= col <= c2 for r1, c1, r2, c2 in self.allowed):
-            return
+            if row < e[0]:
+                e[0] = row
+            elif row > e[2]:
+                e[2] = row
+            if col < e[1]:
+                e[1] = col
+            elif col > e[3]:
+                e[3] = col
+        for r1, c1, r2, c2 in self.allowed:
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                return
         if len(self.outside) < self.limit:
             self.outside.append(cell_name(row, col))
         else:
