@@ -13,6 +13,7 @@ malformed); both carry the gate finding `code` they map to.
 from __future__ import annotations
 
 import zipfile
+from dataclasses import dataclass
 from typing import Sequence
 from xml.etree.ElementTree import Element
 from xml.parsers import expat
@@ -72,11 +73,11 @@ class CustomProperty(BaseModel):
     value: str
 
 
-class FormulaCell(BaseModel):
+@dataclass(frozen=True, slots=True)
+class FormulaCell:
     """A formula as stored: its text (empty for the followers of a shared formula) and sharing."""
 
-    model_config = ConfigDict(frozen=True)
-
+    # A dataclass, not a model: hundreds per sheet, built from typed values in the scan.
     text: str = ""
     shared_index: str | None = None  # <f t="shared" si="...">
     shared_ref: str | None = None  # the master's range, e.g. "H7:H30"
@@ -351,8 +352,7 @@ class _SheetState:
         if self.cell_formula and self.formula_attrs is not None:
             attrs = self.formula_attrs
             shared = attrs.get("t") == "shared"
-            # Typed by construction: skip pydantic's validation (hundreds per sheet).
-            self.formula_cells[cell_name(row, col)] = FormulaCell.model_construct(
+            self.formula_cells[cell_name(row, col)] = FormulaCell(
                 text=self.formula_done, shared_index=attrs.get("si") if shared else None,
                 shared_ref=attrs.get("ref") if shared else None, array=attrs.get("t") == "array",
                 has_value=self.cell_has_value)
