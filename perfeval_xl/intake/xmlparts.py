@@ -105,11 +105,20 @@ class SheetScan(BaseModel):
 
 
 def read_xml_part(archive: Archive, part: str, cap: int = SMALL_PART_CAP) -> Element:
-    """Parse a whole part (at most `cap` bytes) with DTDs, entities and external refs forbidden."""
+    """Parse a whole part (at most `cap` bytes) with DTDs, entities and external refs forbidden.
+
+    A SafeZip keeps what it parsed: the gate and the reader ask for the same few parts
+    (the package rels four times). Callers only read the tree."""
     stored = resolve_name(archive, part)
     if stored is None:
         raise PartMissing(part, "part missing")
-    return parse_xml(read_part(archive, stored, cap), stored)
+    parsed = archive.parsed if isinstance(archive, SafeZip) else {}
+    if stored in parsed and parsed[stored][0] <= cap:
+        return parsed[stored][1]
+    data = read_part(archive, stored, cap)
+    root = parse_xml(data, stored)
+    parsed[stored] = (len(data), root)
+    return root
 
 
 def read_relationships(archive: Archive, source_part: str, cap: int = SMALL_PART_CAP) -> list[Relationship]:

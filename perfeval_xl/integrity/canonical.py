@@ -97,7 +97,8 @@ def _path_text(path: _Path) -> str:
 
 
 def _encode(value: Any, out: list[str], path: _Path) -> None:
-    # Order matters: bool before int (bool is an int), datetime before date (a subclass).
+    # Order matters only where types overlap: bool before int (bool is an int; the identity
+    # tests catch it), datetime before date (a subclass). Otherwise the commonest come first.
     if value is None:
         out.append("null")
     elif value is True:
@@ -106,13 +107,22 @@ def _encode(value: Any, out: list[str], path: _Path) -> None:
         out.append("false")
     elif isinstance(value, str):
         out.append(_string(nfc(value)))
-    elif isinstance(value, int):
-        _tagged(out, "$int", str(int(value)))
+    elif isinstance(value, (list, tuple)):
+        out.append("[")
+        for index, item in enumerate(value):
+            if index:
+                out.append(",")
+            _encode(item, out, (path, index))
+        out.append("]")
     elif isinstance(value, Decimal):
         try:
             _tagged(out, "$dec", decimal_plain(value))
         except CanonicalError as exc:
             raise CanonicalError(f"{_path_text(path)}: {exc}") from None
+    elif isinstance(value, dict):
+        _encode_dict(value, out, path)
+    elif isinstance(value, int):
+        _tagged(out, "$int", str(int(value)))
     elif isinstance(value, float):
         raise CanonicalError(f"{_path_text(path)}: float {value!r} is not allowed; pass a Decimal")
     elif isinstance(value, dt.datetime):
@@ -121,15 +131,6 @@ def _encode(value: Any, out: list[str], path: _Path) -> None:
         _tagged(out, "$datetime", value.isoformat())
     elif isinstance(value, dt.date):
         _tagged(out, "$date", value.isoformat())
-    elif isinstance(value, dict):
-        _encode_dict(value, out, path)
-    elif isinstance(value, (list, tuple)):
-        out.append("[")
-        for index, item in enumerate(value):
-            if index:
-                out.append(",")
-            _encode(item, out, (path, index))
-        out.append("]")
     else:
         raise CanonicalError(f"{_path_text(path)}: unsupported type {type(value).__name__}")
 

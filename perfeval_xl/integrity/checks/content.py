@@ -26,10 +26,11 @@ from perfeval_xl.integrity.checks.values import difference, same, shown
 from perfeval_xl.integrity.issue import SIGNATURE_KEY, SIGNED_META_EXCLUDED
 from perfeval_xl.layout.contract import META_SHEET, Cell, Role, SheetSpec
 from perfeval_xl.layout.definition import PREFIX as DEFINITION_PREFIX
-from perfeval_xl.layout.definition import IssuedDefinition, decode
+from perfeval_xl.layout.definition import IssuedDefinition, chunks_from_meta, decode
 
 MAX_LISTED_FIELDS = 5
 MAX_OUTSIDE = 100
+_DEFINITION_KEY = f"meta:{DEFINITION_PREFIX}"
 
 
 def check_locked_content(ctx: CheckContext) -> list[Finding]:
@@ -48,7 +49,7 @@ def check_locked_content(ctx: CheckContext) -> list[Finding]:
         for cell in spec.cells:
             if cell.role not in (Role.LABEL, Role.DATA) or cell.key in SIGNED_META_EXCLUDED:
                 continue
-            if (cell.key or "").startswith(f"meta:{DEFINITION_PREFIX}"):
+            if (cell.key or "").startswith(_DEFINITION_KEY):
                 chunks.append(cell)
                 continue
             changed = _changed_cell(ctx, spec.name, sheet, cell)
@@ -106,10 +107,15 @@ def _changed_cell(ctx: CheckContext, sheet_name: str, sheet: SheetRead, cell: Ce
 def _changed_definition(ctx: CheckContext, sheet_name: str, sheet: SheetRead, chunks: list[Cell],
                         issued: IssuedDefinition) -> list[Finding]:
     values = [sheet.value(c.row, c.col) for c in chunks]
-    try:
-        found: IssuedDefinition | None = decode(["" if v is None else str(v) for v in values])
-    except ValueError:
-        found = None
+    texts = ["" if v is None else str(v) for v in values]
+    found: IssuedDefinition | None
+    if ctx.definition is not None and texts == chunks_from_meta(ctx.read.meta):
+        found = ctx.definition  # the pipeline decoded these very chunks already
+    else:
+        try:
+            found = decode(texts)
+        except ValueError:
+            found = None
     if found == issued:
         return []
     paths = [] if found is None else definition_changes(issued, found)
