@@ -45,8 +45,11 @@ def allowed_ranges(layout: WorkbookLayout) -> dict[str, list[Rect]]:
     for sheet in layout.sheets:
         rows = cols = 0
         for cell in sheet.cells:
-            last = a1.parse(cell.merge_to or cell.ref)
-            rows, cols = max(rows, last[0]), max(cols, last[1])
+            row, col = a1.parse(cell.merge_to or cell.ref)
+            if row > rows:
+                rows = row
+            if col > cols:
+                cols = col
         out[sheet.name] = [(1, 1, rows + (2 if sheet.name == META_SHEET else 0), cols)]
     return out
 

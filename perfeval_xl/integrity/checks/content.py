@@ -24,6 +24,7 @@ from perfeval_xl.integrity.checks.issued import issued_for
 from perfeval_xl.integrity.checks.sheetmap import pair_sheets
 from perfeval_xl.integrity.checks.values import difference, same, shown
 from perfeval_xl.integrity.issue import SIGNATURE_KEY, SIGNED_META_EXCLUDED
+from perfeval_xl.layout import a1
 from perfeval_xl.layout.contract import META_SHEET, Cell, Role, SheetSpec
 from perfeval_xl.layout.definition import PREFIX as DEFINITION_PREFIX
 from perfeval_xl.layout.definition import IssuedDefinition, chunks_from_meta, decode
@@ -67,7 +68,7 @@ def _filled_outside(ctx: CheckContext, spec: SheetSpec, sheet: SheetRead,
     (the signature row of _meta excepted). Beyond the form's area, filled cells are the intake's
     OUTSIDE_FORM_FILLED warning: notes typed beside a form change nothing that was issued."""
     top, left, bottom, right = area
-    known = {(c.row, c.col) for c in spec.cells}
+    known = {a1.parse(c.ref) for c in spec.cells}
     if spec.name == META_SHEET:
         known |= {(r, c) for (r, c0), v in sheet.values.items() if c0 == 1 and v == SIGNATURE_KEY for c in (1, 2)}
     filled = set(sheet.values) | {p for p in map(parse_ref, sheet.formulas) if p is not None}
@@ -90,7 +91,7 @@ def _filled_outside(ctx: CheckContext, spec: SheetSpec, sheet: SheetRead,
 
 
 def _changed_cell(ctx: CheckContext, sheet_name: str, sheet: SheetRead, cell: Cell) -> Finding | None:
-    found = sheet.value(cell.row, cell.col)
+    found = sheet.value(*a1.parse(cell.ref))  # one parse, not one per row/col property
     stored = sheet.formulas.get(cell.ref)
     if stored is None:
         if same(cell.value, found):
