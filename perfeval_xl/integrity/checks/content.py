@@ -25,7 +25,7 @@ from perfeval_xl.integrity.checks.sheetmap import pair_sheets
 from perfeval_xl.integrity.checks.values import difference, same, shown
 from perfeval_xl.integrity.issue import SIGNATURE_KEY, SIGNED_META_EXCLUDED
 from perfeval_xl.layout import a1
-from perfeval_xl.layout.contract import META_SHEET, Cell, Role, SheetSpec
+from perfeval_xl.layout.contract import LOCKED_ROLES, META_SHEET, Cell, SheetSpec
 from perfeval_xl.layout.definition import PREFIX as DEFINITION_PREFIX
 from perfeval_xl.layout.definition import IssuedDefinition, chunks_from_meta, decode
 
@@ -48,7 +48,7 @@ def check_locked_content(ctx: CheckContext) -> list[Finding]:
             continue
         chunks: list[Cell] = []
         for cell in spec.cells:
-            if cell.role not in (Role.LABEL, Role.DATA) or cell.key in SIGNED_META_EXCLUDED:
+            if cell.role not in LOCKED_ROLES or cell.key in SIGNED_META_EXCLUDED:
                 continue
             if (cell.key or "").startswith(_DEFINITION_KEY):
                 chunks.append(cell)
