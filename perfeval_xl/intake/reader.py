@@ -91,6 +91,8 @@ class WorkbookRead:
 
 def normalise(value: object) -> CellValue:
     """calamine's values as the engine reads them: numbers to Decimal (shortest repr), "" to None."""
+    if type(value) is str:  # the commonest, first
+        return value or None
     if value is None or value == "":
         return None
     if isinstance(value, bool):

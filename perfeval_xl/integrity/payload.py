@@ -103,8 +103,13 @@ def _cells(sheet: str, cells: Mapping[str, CellValue]) -> list[list[Any]]:
             raise CanonicalError(f"sheet {sheet!r}: cell {address!r} given twice")
         value = _cell_value(raw, sheet, address)
         if value is not None:
-            keyed[key] = (address.replace("$", "").strip().upper(), value)
+            keyed[key] = (_plain_address(address), value)
     return [[text, value] for _, (text, value) in sorted(keyed.items())]
+
+
+@lru_cache(maxsize=1024)  # as address_key
+def _plain_address(address: str) -> str:
+    return address.replace("$", "").strip().upper()
 
 
 def _cell_value(raw: CellValue, sheet: str, address: str) -> Any:
