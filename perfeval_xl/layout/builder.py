@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from functools import lru_cache
 
 from perfeval_xl.layout import a1
 from perfeval_xl.layout.contract import Cell, InputType, Role, SheetSpec, Validation
@@ -107,11 +106,5 @@ def _input_format(kind: InputType) -> str | None:
 
 def wrapped_lines(text: str, width: float) -> int:
     """Lines `text` takes in a column `width` characters wide (CJK characters count double)."""
-    # ASCII is never wide; other characters are looked up once per worker (layouts are rebuilt per file).
-    units = len(text) if text.isascii() else sum(map(_char_units, text))
+    units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
     return max(1, math.ceil(units / max(width - 1, 1)))
-
-
-@lru_cache(maxsize=8192)
-def _char_units(ch: str) -> int:
-    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
