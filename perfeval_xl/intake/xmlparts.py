@@ -13,7 +13,7 @@ malformed); both carry the gate finding `code` they map to.
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 from xml.etree.ElementTree import Element
 from xml.parsers import expat
@@ -85,10 +85,9 @@ class FormulaCell:
     has_value: bool = False  # a non-empty cached <v> follows
 
 
-class SheetScan(BaseModel):
-    """One streaming pass over a sheet part."""
-
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, slots=True)
+class SheetScan:
+    """One streaming pass over a sheet part (a dataclass: built per sheet from typed values)."""
 
     part: str
     dimension: str | None = None
@@ -97,11 +96,11 @@ class SheetScan(BaseModel):
     filled: int = 0  # cells with a value, an inline string or a formula
     formulas: int = 0
     extent: Rect | None = None  # of filled cells
-    outside: list[str] = []  # filled cells outside the allowed rectangles, in file order
+    outside: list[str] = field(default_factory=list)  # filled cells outside the allowed rectangles, in file order
     outside_truncated: bool = False  # more than `limit` such cells
     unreadable_refs: int = 0  # cells whose r attribute is no cell reference (or absurdly large)
     first_unreadable_ref: str = ""
-    formula_cells: dict[str, FormulaCell] = {}  # filled only with collect_formulas
+    formula_cells: dict[str, FormulaCell] = field(default_factory=dict)  # filled only with collect_formulas
 
 
 def read_xml_part(archive: Archive, part: str, cap: int = SMALL_PART_CAP) -> Element:
