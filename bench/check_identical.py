@@ -69,6 +69,14 @@ if engine_manifest:
 '''
 
 
+def export_code(rev: str, dest: Path) -> None:
+    """The package (and the files it reads) at git revision `rev`, unpacked into a new folder `dest`."""
+    dest.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "perfeval_xl", "workbook_templates", "macros"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+
+
 def run(code_root: Path, out: Path, args: argparse.Namespace, key: Path) -> tuple[dict, dict]:
     out.mkdir(parents=True)
     env = {"PYTHONPATH": str(code_root), "PATH": "/usr/bin:/bin"}
@@ -94,10 +102,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="perfeval-identical-") as tmp:
         tmp_path = Path(tmp)
         before_code = tmp_path / "before"
-        before_code.mkdir()
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.against, "perfeval_xl", "workbook_templates",
-                                  "macros"], check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(before_code)], input=archive, check=True)
+        export_code(args.against, before_code)
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: F401
 
         sys.path.insert(0, str(ROOT))

@@ -45,8 +45,11 @@ def allowed_ranges(layout: WorkbookLayout) -> dict[str, list[Rect]]:
     for sheet in layout.sheets:
         rows = cols = 0
         for cell in sheet.cells:
-            last = a1.parse(cell.merge_to or cell.ref)
-            rows, cols = max(rows, last[0]), max(cols, last[1])
+            row, col = a1.parse(cell.merge_to or cell.ref)
+            if row > rows:
+                rows = row
+            if col > cols:
+                cols = col
         out[sheet.name] = [(1, 1, rows + (2 if sheet.name == META_SHEET else 0), cols)]
     return out
 
@@ -75,17 +78,18 @@ def bind(read: WorkbookRead, layout: WorkbookLayout, definition: IssuedDefinitio
     input_formulas: list[tuple[str, str, str]] = []
     locked: dict[str, dict[str, CellValue]] = {}
     with_value = without_value = 0
+    input_role, formula_role = Role.INPUT, Role.FORMULA  # an enum member lookup costs a call in 3.11
     for spec in layout.sheets:
         sheet = read.sheet(spec.name)
         locked[spec.name] = {}
         for cell in spec.cells:
             value = sheet.value(*a1.parse(cell.ref)) if sheet else None
             stored = sheet.formulas.get(cell.ref) if sheet else None
-            if cell.role is Role.INPUT and cell.key:
+            if cell.role is input_role and cell.key:
                 input_values[cell.key] = value
                 if stored is not None:
                     input_formulas.append((spec.name, cell.ref, cell.key))
-            elif cell.role is Role.FORMULA:
+            elif cell.role is formula_role:
                 formulas[(spec.name, cell.ref)] = stored
                 if cell.key:
                     cached[cell.key] = value

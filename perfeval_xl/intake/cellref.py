@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
@@ -17,6 +18,7 @@ def col_to_index(letters: str) -> int:
     return value
 
 
+@lru_cache(maxsize=1024)
 def index_to_col(index: int) -> str:
     letters = ""
     while index > 0:
@@ -25,8 +27,23 @@ def index_to_col(index: int) -> str:
     return letters
 
 
+_CACHED_LEN = 24  # longer than any plain reference with its $ signs
+
+
 def parse_ref(ref: str) -> tuple[int, int] | None:
     """"B3" → (3, 2); None when it is not a plain cell reference."""
+    # The forms of a batch use the same few hundred references: cache them, but only short
+    # strings, so a hostile file's long attributes are not kept alive, and only so many that
+    # the cache stays a small constant (~250 KB) beside a streamed sheet scan.
+    return _parse_cached(ref) if len(ref) <= _CACHED_LEN else _parse(ref)
+
+
+@lru_cache(maxsize=1024)
+def _parse_cached(ref: str) -> tuple[int, int] | None:
+    return _parse(ref)
+
+
+def _parse(ref: str) -> tuple[int, int] | None:
     match = _REF.match(ref.strip())
     if not match:
         return None

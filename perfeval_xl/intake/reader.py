@@ -91,6 +91,8 @@ class WorkbookRead:
 
 def normalise(value: object) -> CellValue:
     """calamine's values as the engine reads them: numbers to Decimal (shortest repr), "" to None."""
+    if type(value) is str:  # the commonest, first
+        return value or None
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -196,6 +198,8 @@ class ReturnReader:
         rows = self._book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
         for r, row in enumerate(rows, start=1):
             for c, raw in enumerate(row, start=1):
+                if raw == "":
+                    continue  # most of the grid: blank without a call to normalise
                 value = normalise(raw)
                 if value is not None:
                     sheet.values[(r, c)] = value

@@ -27,8 +27,7 @@ from perfeval_xl.intake.zipread import SafeZip
 
 _DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?\bref\s*=\s*[\"']([^\"']{0,100})[\"']")
 _REF_PARTS = re.compile(rb"([A-Za-z]{1,10})([0-9]{1,12})")
-_CANONICAL_ROWS = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
-_CANONICAL_COLS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
+_CANONICAL_CELLS = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')  # (column letters, row digits)
 # Either means some cell tag is not in the canonical form: take the exact path.
 # (Two patterns with a literal first byte each: one alternation would be ten times slower.)
 _ODD_UNPREFIXED = re.compile(rb"<c[\t\n\r/>]")
@@ -54,15 +53,15 @@ class _FastExtent:
     def scan(self, body: bytes) -> None:
         if self.exact_needed:
             return
-        rows = _CANONICAL_ROWS.findall(body)
-        if (len(rows) != body.count(b"<c ") or _ODD_UNPREFIXED.search(body)
+        cells = _CANONICAL_CELLS.findall(body)
+        if (len(cells) != body.count(b"<c ") or _ODD_UNPREFIXED.search(body)
                 or _ODD_PREFIXED.search(body)):
             self.exact_needed = True
             return
-        if not rows:
+        if not cells:
             return
-        row_values = [int(r) for r in set(rows)]
-        col_values = [col_to_index(c.decode("ascii")) for c in set(_CANONICAL_COLS.findall(body))]
+        row_values = [int(r) for r in {r for _c, r in cells}]
+        col_values = [col_to_index(c.decode("ascii")) for c in {c for c, _r in cells}]
         self.min_row, self.max_row = min(self.min_row, *row_values), max(self.max_row, *row_values)
         self.min_col, self.max_col = min(self.min_col, *col_values), max(self.max_col, *col_values)
 

@@ -13,6 +13,7 @@ malformed); both carry the gate finding `code` they map to.
 from __future__ import annotations
 
 import zipfile
+from dataclasses import dataclass, field
 from typing import Sequence
 from xml.etree.ElementTree import Element
 from xml.parsers import expat
@@ -72,11 +73,11 @@ class CustomProperty(BaseModel):
     value: str
 
 
-class FormulaCell(BaseModel):
+@dataclass(frozen=True, slots=True)
+class FormulaCell:
     """A formula as stored: its text (empty for the followers of a shared formula) and sharing."""
 
-    model_config = ConfigDict(frozen=True)
-
+    # A dataclass, not a model: hundreds per sheet, built from typed values in the scan.
     text: str = ""
     shared_index: str | None = None  # <f t="shared" si="...">
     shared_ref: str | None = None  # the master's range, e.g. "H7:H30"
@@ -84,10 +85,9 @@ class FormulaCell(BaseModel):
     has_value: bool = False  # a non-empty cached <v> follows
 
 
-class SheetScan(BaseModel):
-    """One streaming pass over a sheet part."""
-
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, slots=True)
+class SheetScan:
+    """One streaming pass over a sheet part (a dataclass: built per sheet from typed values)."""
 
     part: str
     dimension: str | None = None
@@ -96,19 +96,28 @@ class SheetScan(BaseModel):
     filled: int = 0  # cells with a value, an inline string or a formula
     formulas: int = 0
     extent: Rect | None = None  # of filled cells
-    outside: list[str] = []  # filled cells outside the allowed rectangles, in file order
+    outside: list[str] = field(default_factory=list)  # filled cells outside the allowed rectangles, in file order
     outside_truncated: bool = False  # more than `limit` such cells
     unreadable_refs: int = 0  # cells whose r attribute is no cell reference (or absurdly large)
     first_unreadable_ref: str = ""
-    formula_cells: dict[str, FormulaCell] = {}  # filled only with collect_formulas
+    formula_cells: dict[str, FormulaCell] = field(default_factory=dict)  # filled only with collect_formulas
 
 
 def read_xml_part(archive: Archive, part: str, cap: int = SMALL_PART_CAP) -> Element:
-    """Parse a whole part (at most `cap` bytes) with DTDs, entities and external refs forbidden."""
+    """Parse a whole part (at most `cap` bytes) with DTDs, entities and external refs forbidden.
+
+    A SafeZip keeps what it parsed: the gate and the reader ask for the same few parts
+    (the package rels four times). Callers only read the tree."""
     stored = resolve_name(archive, part)
     if stored is None:
         raise PartMissing(part, "part missing")
-    return parse_xml(read_part(archive, stored, cap), stored)
+    parsed = archive.parsed if isinstance(archive, SafeZip) else {}
+    if stored in parsed and parsed[stored][0] <= cap:
+        return parsed[stored][1]
+    data = read_part(archive, stored, cap)
+    root = parse_xml(data, stored)
+    parsed[stored] = (len(data), root)
+    return root
 
 
 def read_relationships(archive: Archive, source_part: str, cap: int = SMALL_PART_CAP) -> list[Relationship]:
@@ -288,11 +297,26 @@ class _SheetState:
     def doctype(self, *_args: object) -> None:
         raise XmlUnsafe(self.part, "DTD or entity")
 
+    # start/end run for every element (thousands per sheet): cheapest tests first, no helper calls.
+
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        name = name.rpartition(":")[2]
+        if ":" in name:
+            name = name.rpartition(":")[2]
         if name == "c":
-            self._start_cell(attrs.get("r"))
-        elif self.in_cell and name in ("v", "is"):
+            self.cells += 1
+            self.in_cell = True
+            self.cell_filled = self.cell_formula = self.cell_has_value = False
+            self.formula_attrs = None
+            ref = attrs.get("r")
+            position = parse_ref(ref) if ref else None
+            if position is not None:
+                self.row, self.col = position
+                return
+            if ref:
+                self.unreadable += 1
+                self.first_unreadable = self.first_unreadable or ref[:40]
+            self.col += 1  # r is optional: the cell follows the previous one
+        elif self.in_cell and (name == "v" or name == "is"):
             self.cell_filled = True
             self.in_value = name == "v"
         elif self.in_cell and name == "f":
@@ -315,31 +339,18 @@ class _SheetState:
         elif self.in_value and data.strip():
             self.cell_has_value = True  # openpyxl writes an empty <v/> after a formula: no cached result
 
-    def _start_cell(self, ref: str | None) -> None:
-        self.cells += 1
-        self.in_cell = True
-        self.cell_filled = self.cell_formula = self.cell_has_value = False
-        self.formula_attrs = None
-        position = parse_ref(ref) if ref else None
-        if ref and position is None:
-            self.unreadable += 1
-            self.first_unreadable = self.first_unreadable or ref[:40]
-        if position is None:
-            self.col += 1  # r is optional: the cell follows the previous one
-        else:
-            self.row, self.col = position
-
     def end(self, name: str) -> None:
-        local = name.rpartition(":")[2]
-        if local == "v":
+        if ":" in name:
+            name = name.rpartition(":")[2]
+        if name == "c":
+            self._end_cell()
+        elif name == "v":
             self.in_value = False
-            return
-        if local == "f" and self.formula_text is not None:
+        elif name == "f" and self.formula_text is not None:
             self.formula_done = "".join(self.formula_text)
             self.formula_text = None
-            return
-        if local != "c":
-            return
+
+    def _end_cell(self) -> None:
         self.in_cell = False
         if not self.cell_filled:
             return
@@ -354,13 +365,21 @@ class _SheetState:
                 shared_ref=attrs.get("ref") if shared else None, array=attrs.get("t") == "array",
                 has_value=self.cell_has_value)
             self.formula_done = ""
-        if self.extent is None:
+        e = self.extent
+        if e is None:
             self.extent = [row, col, row, col]
         else:
-            e = self.extent
-            e[0], e[1], e[2], e[3] = min(e[0], row), min(e[1], col), max(e[2], row), max(e[3], col)
-        if any(r1 <= row <= r2 and c1 <= col <= c2 for r1, c1, r2, c2 in self.allowed):
-            return
+            if row < e[0]:
+                e[0] = row
+            elif row > e[2]:
+                e[2] = row
+            if col < e[1]:
+                e[1] = col
+            elif col > e[3]:
+                e[3] = col
+        for r1, c1, r2, c2 in self.allowed:
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                return
         if len(self.outside) < self.limit:
             self.outside.append(cell_name(row, col))
         else:

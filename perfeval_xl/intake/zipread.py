@@ -13,6 +13,7 @@ import os
 import zipfile
 import zlib
 from typing import BinaryIO, Iterator, Protocol
+from xml.etree.ElementTree import Element
 
 from perfeval_xl.intake.zipdir import ZipDirectory, ZipEntry
 
@@ -87,6 +88,8 @@ class SafeZip:
         self._entries = {e.name: e for e in directory.entries if not e.is_dir}
         self._folded = {name.lower(): name for name in self._entries}
         self.directory = directory
+        # Small XML parts as parsed by xmlparts.read_xml_part: stored name → (bytes, root).
+        self.parsed: dict[str, tuple[int, Element]] = {}
 
     def names(self) -> list[str]:
         return list(self._entries)

@@ -49,7 +49,7 @@ class CanonicalError(ValueError):
 def canonical_bytes(value: Any) -> bytes:
     """The canonical-v1 encoding of `value` as UTF-8 bytes."""
     parts: list[str] = []
-    _encode(value, parts, path="$")
+    _encode(value, parts, None)
     return "".join(parts).encode("utf-8")
 
 
@@ -82,8 +82,23 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _encode(value: Any, out: list[str], path: str) -> None:
-    # Order matters: bool before int (bool is an int), datetime before date (a subclass).
+# Where a value sits, for error messages only: (parent, list index or dict key), None at the root.
+# Kept as a chain of tuples because formatting "$.sheets[0].cells[12][1]" for every value
+# cost more than encoding it; the text is made only when an error needs it.
+_Path = tuple[Any, int | str] | None
+
+
+def _path_text(path: _Path) -> str:
+    steps: list[str] = []
+    while path is not None:
+        path, step = path
+        steps.append(f"[{step}]" if isinstance(step, int) else f".{step}")
+    return "$" + "".join(reversed(steps))
+
+
+def _encode(value: Any, out: list[str], path: _Path) -> None:
+    # Order matters only where types overlap: bool before int (bool is an int; the identity
+    # tests catch it), datetime before date (a subclass). Otherwise the commonest come first.
     if value is None:
         out.append("null")
     elif value is True:
@@ -92,44 +107,44 @@ def _encode(value: Any, out: list[str], path: str) -> None:
         out.append("false")
     elif isinstance(value, str):
         out.append(_string(nfc(value)))
-    elif isinstance(value, int):
-        _tagged(out, "$int", str(int(value)))
-    elif isinstance(value, Decimal):
-        try:
-            _tagged(out, "$dec", decimal_plain(value))
-        except CanonicalError as exc:
-            raise CanonicalError(f"{path}: {exc}") from None
-    elif isinstance(value, float):
-        raise CanonicalError(f"{path}: float {value!r} is not allowed; pass a Decimal")
-    elif isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            raise CanonicalError(f"{path}: time-zone-aware datetime {value} is not allowed")
-        _tagged(out, "$datetime", value.isoformat())
-    elif isinstance(value, dt.date):
-        _tagged(out, "$date", value.isoformat())
-    elif isinstance(value, dict):
-        _encode_dict(value, out, path)
     elif isinstance(value, (list, tuple)):
         out.append("[")
         for index, item in enumerate(value):
             if index:
                 out.append(",")
-            _encode(item, out, f"{path}[{index}]")
+            _encode(item, out, (path, index))
         out.append("]")
+    elif isinstance(value, Decimal):
+        try:
+            _tagged(out, "$dec", decimal_plain(value))
+        except CanonicalError as exc:
+            raise CanonicalError(f"{_path_text(path)}: {exc}") from None
+    elif isinstance(value, dict):
+        _encode_dict(value, out, path)
+    elif isinstance(value, int):
+        _tagged(out, "$int", str(int(value)))
+    elif isinstance(value, float):
+        raise CanonicalError(f"{_path_text(path)}: float {value!r} is not allowed; pass a Decimal")
+    elif isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            raise CanonicalError(f"{_path_text(path)}: time-zone-aware datetime {value} is not allowed")
+        _tagged(out, "$datetime", value.isoformat())
+    elif isinstance(value, dt.date):
+        _tagged(out, "$date", value.isoformat())
     else:
-        raise CanonicalError(f"{path}: unsupported type {type(value).__name__}")
+        raise CanonicalError(f"{_path_text(path)}: unsupported type {type(value).__name__}")
 
 
-def _encode_dict(value: dict[Any, Any], out: list[str], path: str) -> None:
+def _encode_dict(value: dict[Any, Any], out: list[str], path: _Path) -> None:
     items: dict[str, Any] = {}
     for key, item in value.items():
         if not isinstance(key, str):
-            raise CanonicalError(f"{path}: dict key {key!r} is not a str")
+            raise CanonicalError(f"{_path_text(path)}: dict key {key!r} is not a str")
         norm = nfc(key)
         if norm.startswith("$"):
-            raise CanonicalError(f"{path}: dict key {key!r} starts with the reserved '$'")
+            raise CanonicalError(f"{_path_text(path)}: dict key {key!r} starts with the reserved '$'")
         if norm in items:
-            raise CanonicalError(f"{path}: dict keys collide after NFC normalisation: {norm!r}")
+            raise CanonicalError(f"{_path_text(path)}: dict keys collide after NFC normalisation: {norm!r}")
         items[norm] = item
     out.append("{")
     for index, key in enumerate(sorted(items)):
@@ -137,7 +152,7 @@ def _encode_dict(value: dict[Any, Any], out: list[str], path: str) -> None:
             out.append(",")
         out.append(_string(key))
         out.append(":")
-        _encode(items[key], out, f"{path}.{key}")
+        _encode(items[key], out, (path, key))
     out.append("}")
 
 

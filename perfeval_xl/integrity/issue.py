@@ -15,7 +15,7 @@ from perfeval_xl.integrity.keys import KeyPair
 from perfeval_xl.integrity.payload import CellValue, PayloadMeta, build_payload
 from perfeval_xl.integrity.signing import Signature, sign
 from perfeval_xl.layout.builder import SheetBuilder
-from perfeval_xl.layout.contract import META_SHEET, Role, WorkbookLayout
+from perfeval_xl.layout.contract import LOCKED_ROLES, META_SHEET, Role, WorkbookLayout
 
 SIGNATURE_KEY = "signature"
 UNSIGNED_KEY_ID = "ed25519:0000000000000000"  # the payload of an unsigned batch names no real key
@@ -29,7 +29,7 @@ def locked_cells(layout: WorkbookLayout) -> list[tuple[str, dict[str, CellValue]
     for sheet in layout.sheets:
         cells: dict[str, CellValue] = {}
         for cell in sheet.cells:
-            if cell.role in (Role.LABEL, Role.DATA) and cell.key not in SIGNED_META_EXCLUDED:
+            if cell.role in LOCKED_ROLES and cell.key not in SIGNED_META_EXCLUDED:
                 if cell.value is not None and cell.value != "":
                     cells[cell.ref] = cell.value  # type: ignore[assignment]
         out.append((sheet.name, cells))

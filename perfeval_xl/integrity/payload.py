@@ -29,6 +29,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -78,6 +79,7 @@ def build_payload(
     return {"format": PAYLOAD_FORMAT, "meta": checked.model_dump(), "sheets": sheet_items}
 
 
+@lru_cache(maxsize=1024)  # every payload repeats its form's addresses; errors are not cached
 def address_key(address: str) -> tuple[int, int]:
     """(row, column) of an A1 address ("$B$3" -> (3, 2)); raises CanonicalError if malformed."""
     match = _ADDRESS.fullmatch(address.strip().upper())
@@ -101,8 +103,13 @@ def _cells(sheet: str, cells: Mapping[str, CellValue]) -> list[list[Any]]:
             raise CanonicalError(f"sheet {sheet!r}: cell {address!r} given twice")
         value = _cell_value(raw, sheet, address)
         if value is not None:
-            keyed[key] = (address.replace("$", "").strip().upper(), value)
+            keyed[key] = (_plain_address(address), value)
     return [[text, value] for _, (text, value) in sorted(keyed.items())]
+
+
+@lru_cache(maxsize=1024)  # as address_key
+def _plain_address(address: str) -> str:
+    return address.replace("$", "").strip().upper()
 
 
 def _cell_value(raw: CellValue, sheet: str, address: str) -> Any:

@@ -93,18 +93,27 @@ def _budget_score_obeys_na(budget: SheetSpec, na_cell: str, ctx: FormContext) ->
 
 
 def _check(layout: WorkbookLayout) -> None:
-    """Internal consistency: one cell per address, one address per key."""
+    """Internal consistency: one cell per address, one address per key.
+
+    One pass (the intake rebuilds a layout per file); the errors keep their precedence:
+    a repeated address first, then repeated keys, then a formula without '='."""
+    keys: set[str] = set()
+    repeated: set[str] = set()
+    no_equals = ""
+    formula = Role.FORMULA
     for sheet in layout.sheets:
         seen: set[str] = set()
         for cell in sheet.cells:
             if cell.ref in seen:
                 raise AssertionError(f"layout places two cells at {sheet.name}!{cell.ref}")
             seen.add(cell.ref)
-    keys = [c.key for s in layout.sheets for c in s.cells if c.key]
-    if len(keys) != len(set(keys)):
-        dup = sorted({k for k in keys if keys.count(k) > 1})
-        raise AssertionError(f"layout repeats keys {dup[:5]}")
-    for sheet in layout.sheets:
-        for cell in sheet.cells:
-            if cell.role is Role.FORMULA and not (cell.formula or "").startswith("="):
-                raise AssertionError(f"formula without '=' at {sheet.name}!{cell.ref}")
+            if cell.key:
+                if cell.key in keys:
+                    repeated.add(cell.key)
+                keys.add(cell.key)
+            if not no_equals and cell.role is formula and not (cell.formula or "").startswith("="):
+                no_equals = f"{sheet.name}!{cell.ref}"
+    if repeated:
+        raise AssertionError(f"layout repeats keys {sorted(repeated)[:5]}")
+    if no_equals:
+        raise AssertionError(f"formula without '=' at {no_equals}")

@@ -90,14 +90,17 @@ class SheetBuilder:
                 self.spec.heights[r] = max(self.spec.heights.get(r, 0), per_row * LINE_HEIGHT + 3)
 
 
+_INPUT_FORMATS = {
+    InputType.PERCENT: PERCENT_FORMAT,
+    InputType.MONEY: MONEY_FORMAT,
+    InputType.SCORE: SCORE_FORMAT,
+    InputType.TIER_SCORE: SCORE_FORMAT,
+    InputType.EVALUATOR_SCORE: SCORE_FORMAT,
+}
+
+
 def _input_format(kind: InputType) -> str | None:
-    return {
-        InputType.PERCENT: PERCENT_FORMAT,
-        InputType.MONEY: MONEY_FORMAT,
-        InputType.SCORE: SCORE_FORMAT,
-        InputType.TIER_SCORE: SCORE_FORMAT,
-        InputType.EVALUATOR_SCORE: SCORE_FORMAT,
-    }.get(kind)
+    return _INPUT_FORMATS.get(kind)
 
 
 

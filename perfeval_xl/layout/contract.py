@@ -27,6 +27,11 @@ class Role(StrEnum):
     FORMULA = "formula"  # computed
 
 
+# The cells the signature and the locked-content check cover. A tuple: `in` tests identity
+# first, where a set would hash each member through Enum's Python-level __hash__.
+LOCKED_ROLES = (Role.LABEL, Role.DATA)
+
+
 class InputType(StrEnum):
     NUMBER = "number"  # a non-negative decimal
     PERCENT = "percent"  # a non-negative fraction shown as a percentage (98% = 0.98)

@@ -26,6 +26,8 @@ class CheckContext:
     public_keys: dict[str, Ed25519PublicKey] = field(default_factory=dict)
     expected_batch: str | None = None  # the batch/year being collected, when known
     expected_year: int | None = None
+    # Results several checks derive alike (e.g. integrity.checks.issued), kept by their owner per file.
+    memo: dict[str, object] = field(default_factory=dict)
 
     @property
     def file(self) -> str:

@@ -26,8 +26,10 @@ def outside_cells(ctx: CheckContext) -> list[Finding]:
             covered = _covered(spec)
             seen = set(stray)
             for row, col in sorted(sheet.values):
+                if (row, col) in covered:
+                    continue
                 ref = a1.ref(row, col)
-                if (row, col) not in covered and ref not in seen:
+                if ref not in seen:
                     stray.append(ref)
                     seen.add(ref)
         if not stray:

@@ -24,12 +24,14 @@ from perfeval_xl.integrity.checks.issued import issued_for
 from perfeval_xl.integrity.checks.sheetmap import pair_sheets
 from perfeval_xl.integrity.checks.values import difference, same, shown
 from perfeval_xl.integrity.issue import SIGNATURE_KEY, SIGNED_META_EXCLUDED
-from perfeval_xl.layout.contract import META_SHEET, Cell, Role, SheetSpec
+from perfeval_xl.layout import a1
+from perfeval_xl.layout.contract import LOCKED_ROLES, META_SHEET, Cell, SheetSpec
 from perfeval_xl.layout.definition import PREFIX as DEFINITION_PREFIX
-from perfeval_xl.layout.definition import IssuedDefinition, decode
+from perfeval_xl.layout.definition import IssuedDefinition, chunks_from_meta, decode
 
 MAX_LISTED_FIELDS = 5
 MAX_OUTSIDE = 100
+_DEFINITION_KEY = f"meta:{DEFINITION_PREFIX}"
 
 
 def check_locked_content(ctx: CheckContext) -> list[Finding]:
@@ -46,9 +48,9 @@ def check_locked_content(ctx: CheckContext) -> list[Finding]:
             continue
         chunks: list[Cell] = []
         for cell in spec.cells:
-            if cell.role not in (Role.LABEL, Role.DATA) or cell.key in SIGNED_META_EXCLUDED:
+            if cell.role not in LOCKED_ROLES or cell.key in SIGNED_META_EXCLUDED:
                 continue
-            if (cell.key or "").startswith(f"meta:{DEFINITION_PREFIX}"):
+            if (cell.key or "").startswith(_DEFINITION_KEY):
                 chunks.append(cell)
                 continue
             changed = _changed_cell(ctx, spec.name, sheet, cell)
@@ -66,7 +68,7 @@ def _filled_outside(ctx: CheckContext, spec: SheetSpec, sheet: SheetRead,
     (the signature row of _meta excepted). Beyond the form's area, filled cells are the intake's
     OUTSIDE_FORM_FILLED warning: notes typed beside a form change nothing that was issued."""
     top, left, bottom, right = area
-    known = {(c.row, c.col) for c in spec.cells}
+    known = {a1.parse(c.ref) for c in spec.cells}
     if spec.name == META_SHEET:
         known |= {(r, c) for (r, c0), v in sheet.values.items() if c0 == 1 and v == SIGNATURE_KEY for c in (1, 2)}
     filled = set(sheet.values) | {p for p in map(parse_ref, sheet.formulas) if p is not None}
@@ -89,7 +91,7 @@ def _filled_outside(ctx: CheckContext, spec: SheetSpec, sheet: SheetRead,
 
 
 def _changed_cell(ctx: CheckContext, sheet_name: str, sheet: SheetRead, cell: Cell) -> Finding | None:
-    found = sheet.value(cell.row, cell.col)
+    found = sheet.value(*a1.parse(cell.ref))  # one parse, not one per row/col property
     stored = sheet.formulas.get(cell.ref)
     if stored is None:
         if same(cell.value, found):
@@ -106,10 +108,15 @@ def _changed_cell(ctx: CheckContext, sheet_name: str, sheet: SheetRead, cell: Ce
 def _changed_definition(ctx: CheckContext, sheet_name: str, sheet: SheetRead, chunks: list[Cell],
                         issued: IssuedDefinition) -> list[Finding]:
     values = [sheet.value(c.row, c.col) for c in chunks]
-    try:
-        found: IssuedDefinition | None = decode(["" if v is None else str(v) for v in values])
-    except ValueError:
-        found = None
+    texts = ["" if v is None else str(v) for v in values]
+    found: IssuedDefinition | None
+    if ctx.definition is not None and texts == chunks_from_meta(ctx.read.meta):
+        found = ctx.definition  # the pipeline decoded these very chunks already
+    else:
+        try:
+            found = decode(texts)
+        except ValueError:
+            found = None
     if found == issued:
         return []
     paths = [] if found is None else definition_changes(issued, found)

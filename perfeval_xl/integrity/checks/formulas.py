@@ -46,18 +46,17 @@ def check_formulas(ctx: CheckContext) -> list[Finding]:
             continue
         shown_expected = written.get(key) or normal
         stored = sheet.formulas.get(ref)
-        where = ctx.at(sheet_name, ref)
         if stored is None:
             position = parse_ref(ref)
             value = sheet.value(*position) if position else None
-            out.append(finding("FORMULA_REPLACED", where, sheet=sheet_name, cell=ref, expected=shown_expected,
+            out.append(finding("FORMULA_REPLACED", ctx.at(sheet_name, ref), sheet=sheet_name, cell=ref, expected=shown_expected,
                                found=shown(value)))
             continue
         if sheet_name not in masters:
             masters[sheet_name] = shared_masters(sheet.formulas)
         text = formula_text(ref, stored, masters[sheet_name])
         if text is None or (text != written.get(key) and not _same(normal, text)):
-            out.append(finding("FORMULA_CHANGED", where, sheet=sheet_name, cell=ref, expected=shown_expected,
+            out.append(finding("FORMULA_CHANGED", ctx.at(sheet_name, ref), sheet=sheet_name, cell=ref, expected=shown_expected,
                                found=text if text is not None else "（无法读取的共享公式）"))
     return out
 

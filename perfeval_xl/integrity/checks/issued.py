@@ -21,6 +21,7 @@ from perfeval_xl.layout.definition import IssuedDefinition
 # The xlwings flavour (a macro-enabled .xlsm) records itself in _meta as formulas = xlwings.
 MACRO_FLAVOUR_KEY = "meta:formulas"
 MACRO_FLAVOUR = "xlwings"
+_MEMO_KEY = "integrity.issued"
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,17 @@ class Issued:
 
 def issued_for(ctx: CheckContext) -> Issued | None:
     """The reference for `ctx`, or None when the workbook was not read or carries no readable definition."""
+    # Every integrity check asks, and building it compares whole definitions: once per file,
+    # again only if the workbook has been bound since.
+    cached = ctx.memo.get(_MEMO_KEY)
+    if isinstance(cached, tuple) and cached[0] is ctx.bound:
+        return cached[1]
+    issued = _issued_for(ctx)
+    ctx.memo[_MEMO_KEY] = (ctx.bound, issued)
+    return issued
+
+
+def _issued_for(ctx: CheckContext) -> Issued | None:
     if not ctx.read.ok:
         return None
     entry = ctx.register

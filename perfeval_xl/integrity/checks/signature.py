@@ -28,7 +28,8 @@ from perfeval_xl.integrity.checks.issued import Issued, issued_for
 from perfeval_xl.integrity.issue import SIGNATURE_KEY, SIGNED_META_EXCLUDED, UNSIGNED_KEY_ID
 from perfeval_xl.integrity.payload import CellValue, PayloadMeta, build_payload
 from perfeval_xl.integrity.signing import Signature, SignatureFormatError, verify
-from perfeval_xl.layout.contract import META_SHEET, Role, WorkbookLayout
+from perfeval_xl.layout import a1
+from perfeval_xl.layout.contract import LOCKED_ROLES, META_SHEET, WorkbookLayout
 
 SIGNATURE_PROPERTY = f"perfeval_{SIGNATURE_KEY}"
 
@@ -89,8 +90,8 @@ def payload_as_read(layout: WorkbookLayout, read: WorkbookRead) -> dict[str, Any
         sheet = read.sheet(spec.name)
         cells: dict[str, CellValue] = {}
         for cell in spec.cells:
-            if cell.role in (Role.LABEL, Role.DATA) and cell.key not in SIGNED_META_EXCLUDED and sheet is not None:
-                cells[cell.ref] = sheet.value(cell.row, cell.col)
+            if cell.role in LOCKED_ROLES and cell.key not in SIGNED_META_EXCLUDED and sheet is not None:
+                cells[cell.ref] = sheet.value(*a1.parse(cell.ref))
         sheets.append((spec.name, cells))
     return build_payload(payload_meta, sheets)
 
