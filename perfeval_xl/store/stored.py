@@ -7,7 +7,7 @@ What the summary and the feedback are made from when all the bureau has is the d
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import exists, not_, select
@@ -58,19 +58,23 @@ def expected_projects(store: Store, batch_id: str) -> list[Row]:
             .order_by(mp.project_id)).mappings()]
 
 
-def issued_projects(store: Store, batch_id: str, versions: Mapping[str, int | None]) -> dict[str, Project]:
-    """Each registered project's definition as issued: the version `versions` names when the register
-    holds it, otherwise the latest."""
-    chosen: dict[str, tuple[int, str]] = {}
+def issued_project_json(store: Store, batch_id: str, versions: Mapping[str, int | None]) -> Iterator[tuple[str, str]]:
+    """(project_id, Project.model_dump_json text) of each registered project's definition as issued: the
+    version `versions` names when the register holds it, otherwise the latest. By project id, one text
+    at a time (the texts of a large batch are large)."""
+    chosen: dict[str, int] = {}
     with store.read() as session:
-        rows = session.execute(select(RegisterRow.project_id, RegisterRow.issued_version, RegisterRow.project_json)
-                               .where(RegisterRow.batch_id == batch_id)
-                               .order_by(RegisterRow.project_id, RegisterRow.issued_version))
-        for project_id, version, text in rows:
+        for project_id, version in session.execute(
+                select(RegisterRow.project_id, RegisterRow.issued_version).where(RegisterRow.batch_id == batch_id)
+                .order_by(RegisterRow.project_id, RegisterRow.issued_version)):
             held = chosen.get(project_id)
-            if held is None or held[0] != versions.get(project_id):
-                chosen[project_id] = (version, text)
-    return {project_id: Project.model_validate_json(text) for project_id, (_, text) in chosen.items()}
+            if held is None or held != versions.get(project_id):
+                chosen[project_id] = version
+        for project_id, version, text in session.execute(
+                select(RegisterRow.project_id, RegisterRow.issued_version, RegisterRow.project_json)
+                .where(RegisterRow.batch_id == batch_id).order_by(RegisterRow.project_id, RegisterRow.issued_version)):
+            if chosen[project_id] == version:
+                yield project_id, text
 
 
 def batch_profile(store: Store, batch_id: str) -> ScoringProfile | None:

@@ -167,7 +167,7 @@ def summary_data_from_results(
             "file": sub.file,
         })
     status = {p["project_id"]: p["status"] for p in projects}
-    history_rows = _history_rows(list(history) or [current.get(pid, Submission(pid)) for pid in status],
+    history_rows = history_rows(list(history) or [current.get(pid, Submission(pid)) for pid in status],
                                  current, status)
     meta = SummaryMeta(manifest.batch.year, manifest.batch.batch_id, manifest.batch.bureau,
                        tuple(grades) if grades else SummaryMeta.grades)
@@ -176,7 +176,7 @@ def summary_data_from_results(
                        frame(history_rows, HISTORY_COLUMNS))
 
 
-def _history_rows(submissions: Sequence[Submission], current: Mapping[str, Submission],
+def history_rows(submissions: Sequence[Submission], current: Mapping[str, Submission],
                   status: Mapping[str, str]) -> list[dict[str, object]]:
     """A current submission without a status of its own shows its project's; others their worst finding."""
 
