@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -57,12 +58,13 @@ def _figures(name: str, rows: Sequence[dict[str, object]], missing: int, grades:
 def by_department(data: SummaryData) -> list[GroupFigures]:
     """One row per department (sorted by name), then the 合计 row over all projects."""
     projects = data.projects.to_dict("records")
-    missing = [text(d) for d in data.missing["department"]]
-    names = sorted({text(r["department"]) for r in projects} | set(missing))
+    missing = Counter(text(d) for d in data.missing["department"])
+    by_name: defaultdict[str, list[dict[str, object]]] = defaultdict(list)
+    for r in projects:
+        by_name[text(r["department"])].append(r)
     grades = data.meta.grades
-    rows = [_figures(name, [r for r in projects if text(r["department"]) == name], missing.count(name), grades)
-            for name in names]
-    rows.append(_figures(TOTAL_LABEL, projects, len(missing), grades))
+    rows = [_figures(name, by_name[name], missing[name], grades) for name in sorted(by_name.keys() | missing.keys())]
+    rows.append(_figures(TOTAL_LABEL, projects, missing.total(), grades))
     return rows
 
 
