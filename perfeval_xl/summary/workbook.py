@@ -21,9 +21,10 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from perfeval_xl.atomic import write_bytes_atomic
-from perfeval_xl.summary.charts import add_charts
+from perfeval_xl.summary.charts import CHART_SOURCES, add_charts
 from perfeval_xl.summary.data import SummaryData
 from perfeval_xl.summary.parts import EXCEL_MAX_ROWS, SheetPart, split
+from perfeval_xl.summary.rowsheet import Cell, RowSheet, write_cells
 from perfeval_xl.summary.tables import Kind, Value, summary_tables
 from perfeval_xl.writer.styles import FONT
 
@@ -74,7 +75,7 @@ def summary_bytes(data: SummaryData, *, max_rows: int = EXCEL_MAX_ROWS) -> bytes
     for table in summary_tables(data):
         parts[table.key] = split(table, max_rows)
         for part in parts[table.key]:
-            ws = workbook.add_worksheet(part.name)
+            ws = workbook.add_worksheet(part.name, None if table.key in CHART_SOURCES else RowSheet)
             write_part(ws, part, formats, title)
             sheets[part.name] = ws
     add_charts(workbook, sheets[parts["grades"][0].name], parts)
@@ -89,14 +90,13 @@ def write_summary(data: SummaryData, path: str | os.PathLike[str], *, max_rows: 
 
 def write_part(ws: Worksheet, part: SheetPart, formats: _Formats, title: str) -> None:
     columns = part.table.columns
-    writers = [_column_writer(ws, col.kind, formats, wrap=col.width >= WRAP_FROM_WIDTH) for col in columns]
+    cell_makers = [_column_cells(col.kind, formats, wrap=col.width >= WRAP_FROM_WIDTH) for col in columns]
     for c, col in enumerate(columns):
         ws.set_column(c, c, col.width)
         ws.write_string(0, c, col.header, formats.get(None))
     ws.set_row(0, 30)
     for r, row in enumerate(part.rows, start=1):
-        for c, (write, value) in enumerate(zip(writers, row)):
-            write(r, c, value)
+        write_cells(ws, r, [make(value) for make, value in zip(cell_makers, row)])
     last_row = max(len(part.rows), 1)
     ws.autofilter(0, 0, last_row, len(columns) - 1)
     ws.freeze_panes(1, part.table.freeze_cols)
@@ -110,43 +110,28 @@ def write_part(ws: Worksheet, part: SheetPart, formats: _Formats, title: str) ->
     ws.set_footer(f"&C&\"{FONT}\"&9 第 &P 页，共 &N 页")
 
 
-CellWriter = Callable[[int, int, Value], None]
-
-
-def _column_writer(ws: Worksheet, kind: Kind, formats: _Formats, *, wrap: bool) -> CellWriter:
-    """How one column's cells are written (formats chosen once per column: this is the hot loop).
+def _column_cells(kind: Kind, formats: _Formats, *, wrap: bool) -> Callable[[Value], Cell]:
+    """How one column's values become cells (formats chosen once per column: this is the hot loop).
 
     Text is always a string cell, never write(); text that looks like a formula also
-    gets the quote prefix. Numbers go as numbers, 是/否 for flags."""
+    gets the quote prefix. Numbers go as numbers, 是/否 for flags, blanks keep the format."""
     fmt = formats.get(kind, wrap=wrap)
     if kind is Kind.TEXT:
         quoted = formats.get(kind, wrap=wrap, quote=True)
 
-        def text(r: int, c: int, value: Value) -> None:
+        def text(value: Value) -> Cell:
             if value is None:
-                ws.write_blank(r, c, None, fmt)
-            else:
-                value = str(value)
-                ws.write_string(r, c, value, quoted if value.startswith(FORMULA_START) else fmt)
+                return None, fmt
+            value = str(value)
+            return value, quoted if value.startswith(FORMULA_START) else fmt
         return text
     if kind is Kind.FLAG:
-        def flag(r: int, c: int, value: Value) -> None:
-            if value is None:
-                ws.write_blank(r, c, None, fmt)
-            else:
-                ws.write_string(r, c, "是" if value else "否", fmt)
-        return flag
+        return lambda value: (None if value is None else "是" if value else "否", fmt)
     if kind is Kind.DATETIME:
-        def when(r: int, c: int, value: Value) -> None:
-            if isinstance(value, dt.datetime):
-                ws.write_datetime(r, c, value, fmt)
-            else:
-                ws.write_blank(r, c, None, fmt)
-        return when
+        return lambda value: (value if isinstance(value, dt.datetime) else None, fmt)
 
-    def number(r: int, c: int, value: Value) -> None:
+    def number(value: Value) -> Cell:
         if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-            ws.write_number(r, c, float(value), fmt)
-        else:
-            ws.write_blank(r, c, None, fmt)
+            return float(value), fmt
+        return None, fmt
     return number
