@@ -36,12 +36,12 @@ def current_heads(store: Store, batch_id: str) -> dict[int, Row]:
 def current_level1_groups(store: Store, batch_id: str) -> defaultdict[int, dict[str, Decimal | None]]:
     """Each current submission's first-level group scores by group name, by submission id."""
     gr = GroupResultRow
-    stmt = (select(gr.submission_id, gr.path, gr.score).join(Sub, Sub.id == gr.submission_id)
+    stmt = (select(gr.submission_id, gr.name, gr.score).join(Sub, Sub.id == gr.submission_id)  # name: path[-1]
             .where(Sub.batch_id == batch_id, Sub.is_current, gr.level == 1).order_by(gr.submission_id, gr.position))
     groups: defaultdict[int, dict[str, Decimal | None]] = defaultdict(dict)
     with store.read() as session:
-        for sid, path, score in session.execute(stmt):
-            groups[sid][path[0]] = score
+        for sid, name, score in session.execute(stmt):
+            groups[sid][name] = score
     return groups
 
 

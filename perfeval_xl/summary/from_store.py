@@ -21,7 +21,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -59,7 +59,18 @@ from perfeval_xl.summary.data import (
 )
 
 Row = Mapping[str, Any]
-Mark = tuple[str, str | None, tuple[str, ...], str, str]  # an issued indicator: id, code, path, name, target_text
+
+
+class _Mark(NamedTuple):
+    """An issued indicator as the summary shows it."""
+
+    id: str
+    code: str | None
+    path: tuple[str, ...]
+    name: str
+    target_text: str
+    level1: str  # api.indicator_place
+    path_text: str
 
 
 @dataclass(frozen=True)
@@ -69,7 +80,7 @@ class _Definition:
     name: str
     unit: str
     department: str
-    indicators: tuple[Mark, ...]
+    indicators: tuple[_Mark, ...]
 
 
 def summary_data_from_store(store: Store, batch_id: str | None = None) -> SummaryData:
@@ -101,13 +112,13 @@ def summary_data_from_store(store: Store, batch_id: str | None = None) -> Summar
         projects.append({
             "project_id": pid, "project_name": definition.name, "unit": definition.unit,
             "department": definition.department, **head,
-            "level1": level1_scores(((m[2], m[3], f[5]) for m, f in marks), groups[sid]),
+            "level1": level1_scores(((m.path, m.name, f[5]) for m, f in marks), groups[sid]),
             "findings": len(sub.findings), "status": sub.status or status_of(sub.findings), "version": sub.version,
             "received_at": sub.received_at, "file": sub.file,
         })
         given = reasons.get(sid, {})
-        indicators.extend((pid, iid, code, *indicator_place(path, name), name, f[0], target_text, *f[1:],
-                           given.get(iid)) for (iid, code, path, name, target_text), f in marks)
+        indicators.extend((pid, m.id, m.code, m.level1, m.path_text, m.name, f[0], m.target_text, *f[1:],
+                           given.get(m.id)) for m, f in marks)
     shown = {row["submission_id"] for row in current.values()}
     findings += [finding_row(finding_from_row(row), row["original_name"], row["project_id"] or "")
                  for row in open_rows if row["submission_id"] not in shown]
@@ -144,9 +155,20 @@ def _definitions(store: Store, batch_id: str, current: Mapping[str, Row]) -> Ite
 
 
 def _issued(store: Store, batch_id: str, versions: Mapping[str, int | None]) -> Iterator[tuple[str, _Definition]]:
-    """The register's definitions, keeping only what the summary shows (the texts are large)."""
+    """The register's definitions, keeping only what the summary shows (the texts are large). Forms
+    of one batch repeat their texts and categories: each distinct one is held once."""
+    shared: dict[Any, Any] = {}
+    places: dict[tuple[tuple[str, ...], str], tuple[str, str]] = {}
+
+    def share(value: Any) -> Any:
+        return shared.setdefault(value, value)
+
     for pid, text in issued_project_json(store, batch_id, versions):
         project = json.loads(text)
-        marks = tuple((i["id"], i.get("code"), tuple(i.get("path", ())), i["name"], i.get("target_text", ""))
-                      for i in project.get("indicators", ()))
-        yield pid, _Definition(project["name"], project["unit"], project["department"], marks)
+        marks = []
+        for i in project.get("indicators", ()):
+            path, name = share(tuple(map(share, i.get("path", ())))), share(i["name"])
+            place = places.get((path, name)) or places.setdefault((path, name), indicator_place(path, name))
+            marks.append(_Mark(share(i["id"]), share(i.get("code")), path, name, share(i.get("target_text", "")),
+                               *place))
+        yield pid, _Definition(project["name"], project["unit"], project["department"], tuple(marks))

@@ -187,8 +187,9 @@ def indicators_table(data: SummaryData) -> Table:
     ordered = sorted(data.projects.itertuples(index=False), key=_project_key)
     order = {text(r.project_id): i for i, r in enumerate(ordered)}
     names = {text(p): text(n) for p, n in zip(data.projects["project_id"], data.projects["project_name"])}
-    frame["project_name"] = [names.get(text(p), "") for p in frame["project_id"]]
-    frame["kind"] = [_KINDS.get(text(k), text(k)) for k in frame["kind"]]
+    # object columns: a list of str would become an Arrow string column, slow to iterate
+    frame["project_name"] = pd.Series([names.get(text(p), "") for p in frame["project_id"]], frame.index, object)
+    frame["kind"] = pd.Series([_KINDS.get(text(k), text(k)) for k in frame["kind"]], frame.index, object)
     frame["position"] = range(len(frame))
     columns = [Column("project_id", "项目编号", Kind.TEXT, 10),
                Column("project_name", "项目名称", Kind.TEXT, 24),
