@@ -48,16 +48,20 @@ class RowSheet(Worksheet):
         last = len(cells) - 1
         if last < 0 or self._check_dimensions(row, 0) or self._check_dimensions(row, last):
             return
+        shared = self.str_table._get_shared_string_index
         flat: list[object] = []
         for value, fmt in cells:
-            if isinstance(value, str):
+            if value.__class__ is str:
                 if len(value) > self.xls_strmax // 2 and _utf16_len(value) > self.xls_strmax:
                     value = _utf16_truncate(value, self.xls_strmax)
-                flat += (self.str_table._get_shared_string_index(value), fmt)
+                flat.append(shared(value))
+            elif value is None or value.__class__ is float:
+                flat.append(value)
             elif isinstance(value, dt.datetime):
-                flat += (self._convert_date_time(value), fmt)
+                flat.append(self._convert_date_time(value))
             else:
-                flat += (None if value is None else float(value), fmt)
+                flat.append(float(value))  # type: ignore[arg-type]
+            flat.append(fmt)
         self.table[row][0] = _Row(tuple(flat))
         if last:
             self.table[row][last] = _LAST
