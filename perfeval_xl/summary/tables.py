@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from operator import attrgetter
 from typing import Any
 from dataclasses import dataclass
@@ -265,7 +265,8 @@ def history_table(data: SummaryData) -> Table:
     return Table("history", "提交历史", tuple(columns), _rows(frame, columns, key), freeze_cols=1)
 
 
-def summary_tables(data: SummaryData) -> list[Table]:
-    """Every table in sheet order."""
-    return [projects_table(data), departments_table(data), grades_table(data), indicators_table(data),
-            findings_table(data), missing_table(data), history_table(data)]
+def summary_tables(data: SummaryData) -> Iterator[Table]:
+    """Every table in sheet order, each built when asked for (a caller done with one lets it go)."""
+    for build in (projects_table, departments_table, grades_table, indicators_table, findings_table, missing_table,
+                  history_table):
+        yield build(data)

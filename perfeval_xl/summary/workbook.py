@@ -70,15 +70,17 @@ def summary_bytes(data: SummaryData, *, max_rows: int = EXCEL_MAX_ROWS) -> bytes
     workbook.set_properties({"title": title, "author": data.meta.bureau, "company": data.meta.bureau,
                              "created": document_date(data), "comments": f"perfeval_xl {data.meta.batch_id}"})
     formats = _Formats(workbook)
-    parts: dict[str, list[SheetPart]] = {}
+    charted: dict[str, list[SheetPart]] = {}  # what the charts read; the other tables go once written
     sheets: dict[str, Worksheet] = {}
     for table in summary_tables(data):
-        parts[table.key] = split(table, max_rows)
-        for part in parts[table.key]:
+        parts = split(table, max_rows)
+        for part in parts:
             ws = workbook.add_worksheet(part.name, None if table.key in CHART_SOURCES else RowSheet)
             write_part(ws, part, formats, title)
             sheets[part.name] = ws
-    add_charts(workbook, sheets[parts["grades"][0].name], parts)
+        if table.key in CHART_SOURCES:
+            charted[table.key] = parts
+    add_charts(workbook, sheets[charted["grades"][0].name], charted)
     workbook.close()
     return buffer.getvalue()
 
