@@ -168,7 +168,7 @@ def summary_data_from_results(
         })
     status = {p["project_id"]: p["status"] for p in projects}
     versions = history_rows(list(history) or [current.get(pid, Submission(pid)) for pid in status],
-                                 current, status)
+                            current, status)
     meta = SummaryMeta(manifest.batch.year, manifest.batch.batch_id, manifest.batch.bureau,
                        tuple(grades) if grades else SummaryMeta.grades)
     return SummaryData(meta, frame(projects, PROJECT_COLUMNS), frame(indicators, INDICATOR_COLUMNS),
@@ -177,7 +177,7 @@ def summary_data_from_results(
 
 
 def history_rows(submissions: Sequence[Submission], current: Mapping[str, Submission],
-                  status: Mapping[str, str]) -> list[dict[str, object]]:
+                 status: Mapping[str, str]) -> list[dict[str, object]]:
     """A current submission without a status of its own shows its project's; others their worst finding."""
 
     def status_in_history(s: Submission) -> str:

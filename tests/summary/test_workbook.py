@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from xlsxwriter.worksheet import Worksheet
 
 from perfeval_xl.summary import SummaryData, write_summary
+from perfeval_xl.summary import workbook
 from perfeval_xl.summary.charts import NO_DATA
 from perfeval_xl.summary.workbook import summary_bytes
 from tests.summary.conftest import HOSTILE_FILE, HOSTILE_REASONS, NOT_RETURNED, Collected
@@ -188,6 +190,13 @@ def test_same_bytes_for_the_same_data_in_any_row_order(collected: Collected) -> 
     first = summary_bytes(data)
     assert summary_bytes(data) == first
     assert summary_bytes(shuffled_data) == first
+
+
+def test_row_sheets_write_the_bytes_cell_by_cell_writing_gives(collected: Collected,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    rows_whole = summary_bytes(collected.data)
+    monkeypatch.setattr(workbook, "RowSheet", Worksheet)  # every sheet written cell by cell
+    assert summary_bytes(collected.data) == rows_whole
 
 
 def test_long_tables_continue_on_further_sheets(collected: Collected, tmp_path: Path) -> None:
