@@ -23,6 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 from perfeval_xl.atomic import write_bytes_atomic
 from perfeval_xl.summary.charts import CHART_SOURCES, add_charts
 from perfeval_xl.summary.data import SummaryData
+from perfeval_xl.summary.package import Utf8Workbook
 from perfeval_xl.summary.parts import EXCEL_MAX_ROWS, SheetPart, split
 from perfeval_xl.summary.rowsheet import Cell, RowSheet, write_cells
 from perfeval_xl.summary.tables import Kind, Value, summary_tables
@@ -63,7 +64,7 @@ def document_date(data: SummaryData) -> dt.datetime:
 def summary_bytes(data: SummaryData, *, max_rows: int = EXCEL_MAX_ROWS) -> bytes:
     """The workbook as bytes (sheets: 汇总, 按部门, 等级分布, 指标明细…, 问题清单…, 未报送清单, 提交历史)."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
+    workbook = Utf8Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
                                             "strings_to_formulas": False, "strings_to_urls": False,
                                             "remove_timezone": True})
     title = f"{data.meta.year}年度项目支出绩效自评汇总"
