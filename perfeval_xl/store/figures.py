@@ -20,6 +20,7 @@ from perfeval_xl.store.schema import SubmissionRow as Sub
 
 Row = dict[str, Any]
 
+_BATCH = 5000  # rows fetched at a time where a batch has many, or large ones
 HEAD_COLUMNS = ("annual_budget", "executed", "execution_rate", "total", "grade", "unfilled")
 INDICATOR_FIGURES = ("kind", "weight", "target", "actual", "rate", "score", "band", "met", "not_applicable")
 
@@ -50,7 +51,7 @@ def current_indicator_figures(store: Store, batch_id: str) -> defaultdict[int, l
     ir = IndicatorResultRow
     stmt = (select(ir.submission_id, *(getattr(ir, c) for c in INDICATOR_FIGURES))
             .join(Sub, Sub.id == ir.submission_id).where(Sub.batch_id == batch_id, Sub.is_current)
-            .order_by(ir.submission_id, ir.position))
+            .order_by(ir.submission_id, ir.position).execution_options(yield_per=_BATCH))
     figures: defaultdict[int, list[tuple[Any, ...]]] = defaultdict(list)
     with store.read() as session:
         for row in session.execute(stmt):
@@ -60,8 +61,8 @@ def current_indicator_figures(store: Store, batch_id: str) -> defaultdict[int, l
 
 def current_reasons(store: Store, batch_id: str) -> dict[int, dict[str, str | None]]:
     """The 偏差原因 each current submission's inputs hold, by submission id, then indicator id."""
-    stmt = select(Sub.id, Sub.inputs_json).where(Sub.batch_id == batch_id, Sub.is_current,
-                                                 Sub.inputs_json.is_not(None))
+    stmt = (select(Sub.id, Sub.inputs_json).where(Sub.batch_id == batch_id, Sub.is_current,
+                                                  Sub.inputs_json.is_not(None)).execution_options(yield_per=_BATCH))
     with store.read() as session:
         return {sid: {iid: given.get("reason") for iid, given in json.loads(text).get("indicators", {}).items()}
                 for sid, text in session.execute(stmt)}

@@ -89,12 +89,15 @@ def summary_data_from_store(store: Store, batch_id: str | None = None) -> Summar
     bid = batch.batch_id
     history = submission_history(store, bid)
     current = {row["project_id"]: row for row in history if row["is_current"]}
-    open_rows = open_findings(store, bid)
+    # (version or None, finding, file name, project): the rows themselves are large
+    opened = [(row["submission_id"], finding_from_row(row), row["original_name"], row["project_id"] or "")
+              for row in open_findings(store, bid)]
     own: defaultdict[int, list[Finding]] = defaultdict(list)  # open findings by version
-    for row in open_rows:
-        if row["submission_id"] is not None:
-            own[row["submission_id"]].append(finding_from_row(row))
+    for sid, finding, _file, _project in opened:
+        if sid is not None:
+            own[sid].append(finding)
     versions = {row["submission_id"]: _submission(row, own.get(row["submission_id"], ())) for row in history}
+    del own
     heads, groups = current_heads(store, bid), current_level1_groups(store, bid)
     figures, reasons = current_indicator_figures(store, bid), current_reasons(store, bid)
     rejected = Counter(s.project_id for s in versions.values() if (s.status or status_of(s.findings)) == REJECTED)
@@ -120,8 +123,7 @@ def summary_data_from_store(store: Store, batch_id: str | None = None) -> Summar
         indicators.extend((pid, m.id, m.code, m.level1, m.path_text, m.name, f[0], m.target_text, *f[1:],
                            given.get(m.id)) for m, f in marks)
     shown = {row["submission_id"] for row in current.values()}
-    findings += [finding_row(finding_from_row(row), row["original_name"], row["project_id"] or "")
-                 for row in open_rows if row["submission_id"] not in shown]
+    findings += [finding_row(f, file, project) for sid, f, file, project in opened if sid not in shown]
     status = {p["project_id"]: p["status"] for p in projects}
     current_versions = {pid: versions[row["submission_id"]] for pid, row in current.items()}
     profile = batch_profile(store, bid)
