@@ -169,8 +169,7 @@ def _issued(store: Store, batch_id: str, versions: Mapping[str, int | None]) -> 
         project = json.loads(text)
         marks = []
         for i in project.get("indicators", ()):
-            path, name = share(tuple(map(share, i.get("path", ())))), share(i["name"])
+            path, name = share(tuple(i.get("path", ()))), share(i["name"])
             place = places.get((path, name)) or places.setdefault((path, name), indicator_place(path, name))
-            marks.append(_Mark(share(i["id"]), share(i.get("code")), path, name, share(i.get("target_text", "")),
-                               *place))
+            marks.append(_Mark(i["id"], i.get("code"), path, name, share(i.get("target_text", "")), *place))
         yield pid, _Definition(project["name"], project["unit"], project["department"], tuple(marks))

@@ -15,7 +15,7 @@ import io
 import xlsxwriter
 from xlsxwriter.packager import Packager
 
-_CHUNK = 1 << 20  # characters gathered before they are encoded
+_CHUNK = 4096  # writes gathered before they are encoded together
 
 
 class _Utf8Part(io.StringIO):
@@ -25,12 +25,10 @@ class _Utf8Part(io.StringIO):
         super().__init__()
         self._bytes = io.BytesIO()
         self._pending: list[str] = []
-        self._size = 0
 
     def write(self, text: str) -> int:
         self._pending.append(text)
-        self._size += len(text)
-        if self._size >= _CHUNK:
+        if len(self._pending) >= _CHUNK:
             self._encode()
         return len(text)
 
@@ -41,7 +39,6 @@ class _Utf8Part(io.StringIO):
     def _encode(self) -> None:
         self._bytes.write("".join(self._pending).encode("utf-8"))
         self._pending.clear()
-        self._size = 0
 
 
 class _Utf8Packager(Packager):

@@ -42,6 +42,7 @@ class RowSheet(Worksheet):
     def __init__(self) -> None:
         super().__init__()
         self._columns: list[str] = []
+        self._styles: dict[Format, str] = {}  # ' s="7"': numbered when first written, as XlsxWriter numbers
 
     def write_cells(self, row: int, cells: Sequence[Cell]) -> None:
         """Write `cells` into `row` from column A."""
@@ -78,15 +79,18 @@ class RowSheet(Worksheet):
         while len(self._columns) < n:
             self._columns.append(xl_col_to_name(len(self._columns)))
         number = str(row + 1)
+        styles = self._styles
         out = []
         for name, value, fmt in zip(self._columns, cells[::2], cells[1::2]):
-            head = f'<c r="{name}{number}" s="{fmt._get_xf_index()}"'
+            style = styles.get(fmt)  # type: ignore[call-overload]
+            if style is None:
+                style = styles[fmt] = f' s="{fmt._get_xf_index()}"'  # type: ignore[attr-defined]
             if value is None:
-                out.append(head + "/>")
+                out.append(f'<c r="{name}{number}"{style}/>')
             elif value.__class__ is int:
-                out.append(f'{head} t="s"><v>{value}</v></c>')
+                out.append(f'<c r="{name}{number}"{style} t="s"><v>{value}</v></c>')
             else:
-                out.append(f"{head}><v>{value:.16G}</v></c>")
+                out.append(f'<c r="{name}{number}"{style}><v>{value:.16G}</v></c>')
         return "".join(out)
 
 
