@@ -87,6 +87,7 @@ def summary_data_from_store(store: Store, batch_id: str | None = None) -> Summar
     """SummaryData of batch `batch_id` (default: the store's only batch; StoreError otherwise)."""
     batch = stored_batch(store, batch_id)
     bid = batch.batch_id
+    profile = batch_profile(store, bid)
     history = submission_history(store, bid)
     current = {row["project_id"]: row for row in history if row["is_current"]}
     # (version or None, finding, file name, project): the rows themselves are large
@@ -111,7 +112,8 @@ def summary_data_from_store(store: Store, batch_id: str | None = None) -> Summar
             continue
         sub = versions[sid]
         findings.extend(finding_row(f, sub.file, pid) for f in sub.findings)
-        marks = list(zip(definition.indicators, figures[sid]))  # as the engine pairs them: by form order
+        # Figures and reasons are let go as they go into rows: a batch holds 140,000.
+        marks = list(zip(definition.indicators, figures.pop(sid, ())))  # as the engine pairs them: by form order
         projects.append({
             "project_id": pid, "project_name": definition.name, "unit": definition.unit,
             "department": definition.department, **head,
@@ -119,14 +121,13 @@ def summary_data_from_store(store: Store, batch_id: str | None = None) -> Summar
             "findings": len(sub.findings), "status": sub.status or status_of(sub.findings), "version": sub.version,
             "received_at": sub.received_at, "file": sub.file,
         })
-        given = reasons.get(sid, {})
+        given = reasons.pop(sid, {})
         indicators.extend((pid, m.id, m.code, m.level1, m.path_text, m.name, f[0], m.target_text, *f[1:],
                            given.get(m.id)) for m, f in marks)
     shown = {row["submission_id"] for row in current.values()}
     findings += [finding_row(f, file, project) for sid, f, file, project in opened if sid not in shown]
     status = {p["project_id"]: p["status"] for p in projects}
     current_versions = {pid: versions[row["submission_id"]] for pid, row in current.items()}
-    profile = batch_profile(store, bid)
     meta = SummaryMeta(batch.year, bid, batch.bureau,
                        tuple(g.name for g in profile.grades) if profile else SummaryMeta.grades)
     return SummaryData(meta, frame(projects, PROJECT_COLUMNS),

@@ -33,8 +33,10 @@ class _Utf8Part(io.StringIO):
         return len(text)
 
     def getvalue(self) -> bytes:  # type: ignore[override]
+        """The part's bytes, once: asked for as the part is zipped, and let go once zipped."""
         self._encode()
-        return self._bytes.getvalue()
+        value, self._bytes = self._bytes.getvalue(), io.BytesIO()
+        return value
 
     def _encode(self) -> None:
         self._bytes.write("".join(self._pending).encode("utf-8"))

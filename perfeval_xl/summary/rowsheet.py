@@ -70,6 +70,7 @@ class RowSheet(Worksheet):
     def _write_cell(self, row: int, col: int, cell: object) -> None:
         if cell.__class__ is _Row:
             self.fh.write(self._row_xml(row, cell.cells))  # type: ignore[attr-defined]
+            cell.cells = ()  # type: ignore[attr-defined]  # written once, as the workbook closes: let it go
         elif cell is not _LAST:
             super()._write_cell(row, col, cell)
 
