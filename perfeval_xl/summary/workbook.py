@@ -96,7 +96,7 @@ def write_part(ws: Worksheet, part: SheetPart, formats: _Formats, title: str) ->
     cell_makers = [_column_cells(col.kind, formats, wrap=col.width >= WRAP_FROM_WIDTH) for col in columns]
     for c, col in enumerate(columns):
         ws.set_column(c, c, col.width)
-        ws.write_string(0, c, col.header, formats.get(None))
+    write_cells(ws, 0, [(col.header, formats.get(None)) for col in columns])
     ws.set_row(0, 30)
     for r, row in enumerate(part.rows, start=1):
         write_cells(ws, r, [make(value) for make, value in zip(cell_makers, row)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 from xml.etree import ElementTree
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from perfeval_xl.summary import SummaryData, write_summary
@@ -192,10 +194,23 @@ def test_same_bytes_for_the_same_data_in_any_row_order(collected: Collected) -> 
     assert summary_bytes(shuffled_data) == first
 
 
-def test_row_sheets_write_the_bytes_cell_by_cell_writing_gives(collected: Collected,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_row_sheets_write_the_bytes_xlsxwriter_alone_gives(collected: Collected,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     rows_whole = summary_bytes(collected.data)
-    monkeypatch.setattr(workbook, "RowSheet", Worksheet)  # every sheet written cell by cell
+
+    def cell_by_cell(ws: Worksheet, row: int, cells: list[tuple[object, Format]]) -> None:
+        for col, (value, fmt) in enumerate(cells):
+            if value is None:
+                ws.write_blank(row, col, None, fmt)
+            elif isinstance(value, str):
+                ws.write_string(row, col, value, fmt)
+            elif isinstance(value, dt.datetime):
+                ws.write_datetime(row, col, value, fmt)
+            else:
+                ws.write_number(row, col, value, fmt)
+
+    monkeypatch.setattr(workbook, "RowSheet", Worksheet)
+    monkeypatch.setattr(workbook, "write_cells", cell_by_cell)
     assert summary_bytes(collected.data) == rows_whole
 
 
