@@ -160,17 +160,14 @@ def _definitions(store: Store, batch_id: str, current: Mapping[str, Row]) -> Ite
 def _issued(store: Store, batch_id: str, versions: Mapping[str, int | None]) -> Iterator[tuple[str, _Definition]]:
     """The register's definitions, keeping only what the summary shows (the texts are large). Forms
     of one batch repeat their texts and categories: each distinct one is held once."""
-    shared: dict[Any, Any] = {}
+    share = {}.setdefault  # share(v, v): the copy of v kept
     places: dict[tuple[tuple[str, ...], str], tuple[str, str]] = {}
-
-    def share(value: Any) -> Any:
-        return shared.setdefault(value, value)
-
     for pid, text in issued_project_json(store, batch_id, versions):
         project = json.loads(text)
         marks = []
         for i in project.get("indicators", ()):
-            path, name = share(tuple(i.get("path", ()))), share(i["name"])
+            path, name, target = tuple(i.get("path", ())), i["name"], i.get("target_text", "")
+            path, name, target = share(path, path), share(name, name), share(target, target)
             place = places.get((path, name)) or places.setdefault((path, name), indicator_place(path, name))
-            marks.append(_Mark(i["id"], i.get("code"), path, name, share(i.get("target_text", "")), *place))
+            marks.append(_Mark(i["id"], i.get("code"), path, name, target, *place))
         yield pid, _Definition(project["name"], project["unit"], project["department"], tuple(marks))

@@ -119,22 +119,24 @@ def _column_cells(kind: Kind, formats: _Formats, *, wrap: bool) -> Callable[[Val
     Text is always a string cell, never write(); text that looks like a formula also
     gets the quote prefix. Numbers go as numbers, 是/否 for flags, blanks keep the format."""
     fmt = formats.get(kind, wrap=wrap)
+    blank: Cell = (None, fmt)
     if kind is Kind.TEXT:
         quoted = formats.get(kind, wrap=wrap, quote=True)
 
         def text(value: Value) -> Cell:
             if value is None:
-                return None, fmt
+                return blank
             value = str(value)
             return value, quoted if value.startswith(FORMULA_START) else fmt
         return text
     if kind is Kind.FLAG:
-        return lambda value: (None if value is None else "是" if value else "否", fmt)
+        yes, no = ("是", fmt), ("否", fmt)
+        return lambda value: blank if value is None else yes if value else no
     if kind is Kind.DATETIME:
-        return lambda value: (value if isinstance(value, dt.datetime) else None, fmt)
+        return lambda value: (value, fmt) if isinstance(value, dt.datetime) else blank
 
     def number(value: Value) -> Cell:
         if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
             return float(value), fmt
-        return None, fmt
+        return blank
     return number
