@@ -160,7 +160,8 @@ def _definitions(store: Store, batch_id: str, current: Mapping[str, Row]) -> Ite
 def _issued(store: Store, batch_id: str, versions: Mapping[str, int | None]) -> Iterator[tuple[str, _Definition]]:
     """The register's definitions, keeping only what the summary shows (the texts are large). Forms
     of one batch repeat their texts and categories: each distinct one is held once."""
-    share = {}.setdefault  # share(v, v): the copy of v kept
+    shared: dict[Any, Any] = {}
+    share = shared.setdefault  # share(v, v): the copy of v kept
     places: dict[tuple[tuple[str, ...], str], tuple[str, str]] = {}
     for pid, text in issued_project_json(store, batch_id, versions):
         project = json.loads(text)
