@@ -1,8 +1,8 @@
 """Lean reads of the current submissions' stored figures, as plain rows: no models rebuilt.
 
 What the summary reads for every project of a batch (10,000 projects, 140,000
-indicators): the same stored values as store.rebuild puts into a ProjectResult, at a
-fraction of the cost, and only the columns the summary shows.
+indicators): the values rows.py stored from each ProjectResult, as stored, and only the
+columns the summary shows; rebuilding the models would cost several times as much.
 """
 
 from __future__ import annotations

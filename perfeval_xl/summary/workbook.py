@@ -2,9 +2,11 @@
 
 Byte-identical for the same data: rows are sorted by the tables, the document date
 is the latest receipt (or 1 January after the batch year), and XlsxWriter fixes the
-zip timestamps. Written to memory, then atomically into place. Every text value is
-written with write_string (never write()), so a returned text such as "=1+1" stays
-text; text that looks like a formula also gets Excel's quote prefix.
+zip timestamps. Written to memory, then atomically into place; long sheets keep each row
+as XML (rowsheet.py) and the parts are held as UTF-8 (package.py), so 10,000 projects
+fit in a few hundred MB. Every text value is written as a string cell (never write()),
+so a returned text such as "=1+1" stays text; text that looks like a formula also gets
+Excel's quote prefix.
 """
 
 from __future__ import annotations
@@ -64,9 +66,8 @@ def document_date(data: SummaryData) -> dt.datetime:
 def summary_bytes(data: SummaryData, *, max_rows: int = EXCEL_MAX_ROWS) -> bytes:
     """The workbook as bytes (sheets: 汇总, 按部门, 等级分布, 指标明细…, 问题清单…, 未报送清单, 提交历史)."""
     buffer = io.BytesIO()
-    workbook = Utf8Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
-                                            "strings_to_formulas": False, "strings_to_urls": False,
-                                            "remove_timezone": True})
+    workbook = Utf8Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                     "strings_to_urls": False, "remove_timezone": True})
     title = f"{data.meta.year}年度项目支出绩效自评汇总"
     workbook.set_properties({"title": title, "author": data.meta.bureau, "company": data.meta.bureau,
                              "created": document_date(data), "comments": f"perfeval_xl {data.meta.batch_id}"})
