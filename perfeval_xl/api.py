@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -67,11 +68,25 @@ def first_level_scores(project: Project, result: ProjectResult) -> tuple[tuple[s
     """(name, score) of each first-level category in form order: a group's subtotal, or the score of
     an indicator that stands at the first level itself (预算执行率 on the national form)."""
     groups = {g.path[0]: g.score for g in result.groups if g.level == 1}
+    return level1_scores(((ind.path, ind.name, r.score) for ind, r in zip(project.indicators, result.indicators)),
+                         groups)
+
+
+def indicator_place(path: Sequence[str], name: str) -> tuple[str, str]:
+    """An indicator's first-level category (itself when it stands at the first level) and its path as
+    "a/b"."""
+    return (path[0] if path else name), "/".join(path)
+
+
+def level1_scores(indicators: Iterable[tuple[Sequence[str], str, Decimal | None]],
+                  groups: Mapping[str, Decimal | None]) -> tuple[tuple[str, Decimal | None], ...]:
+    """first_level_scores from plain values: each indicator's (path, name, score) in form order and
+    each first-level group's score by name."""
     out: dict[str, Decimal | None] = {}
-    for ind, r in zip(project.indicators, result.indicators):
-        name = ind.path[0] if ind.path else ind.name
-        if name not in out:
-            out[name] = groups.get(name) if ind.path else r.score
+    for path, name, score in indicators:
+        first = indicator_place(path, name)[0]
+        if first not in out:
+            out[first] = groups.get(first) if path else score
     return tuple(out.items())
 
 
@@ -94,9 +109,10 @@ def to_frames(manifest: Manifest, results: dict[str, ProjectResult], lang: str =
         for name, score in first_level_scores(project, result):
             row[f"score:{name}"] = _num(score)
         for ind, r in zip(project.indicators, result.indicators):
+            level1, path = indicator_place(ind.path, ind.name)
             indicators.append({
                 "project_id": project.id, "indicator_id": ind.id, "code": ind.code,
-                "level1": ind.path[0] if ind.path else ind.name, "path": "/".join(ind.path), "name": ind.name,
+                "level1": level1, "path": path, "name": ind.name,
                 "kind": r.kind.value if r.kind else None, "target_text": ind.target_text, "weight": _num(r.weight),
                 "target": _num(r.target), "actual": _num(r.actual), "rate": _num(r.rate), "score": _num(r.score),
                 "band": r.band, "met": r.met, "not_applicable": r.not_applicable,

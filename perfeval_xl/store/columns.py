@@ -9,6 +9,7 @@ the same numbers, and come back as Decimal without trailing zeros ("9.43", "10")
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Context, Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Dialect, Numeric, String, TypeDecorator
@@ -67,7 +68,15 @@ class ExactDecimal(TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        return plain_decimal(Decimal(value) if isinstance(value, str) else value)
+        return _from_text(value) if isinstance(value, str) else plain_decimal(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _from_text(text: str) -> Decimal:
+    """A stored decimal text as Decimal. Cached: a batch's 140,000 indicator rows repeat few distinct
+    figures, so each is parsed once and the rows share it (Decimals are immutable). Keyed by the text,
+    never by the number: "-0" and "0" are equal but print differently."""
+    return plain_decimal(Decimal(text))
 
 
 def amount() -> ExactDecimal:

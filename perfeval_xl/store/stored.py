@@ -1,35 +1,29 @@
-"""Reads that give back the models the collector stored: the batch, the issued definitions and
-profile, the current results and inputs, the open findings and the received files.
+"""Reads of what the collector stored: the batch, the issued definitions and profile, the open
+findings and the received files (the current figures: figures.py).
 
 What the summary and the feedback are made from when all the bureau has is the database.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections import Counter
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import exists, not_, select
+from sqlalchemy import select
 
 from perfeval_xl.engine.profile import ScoringProfile
-from perfeval_xl.model import Batch, Project, ProjectInputs, ProjectResult
+from perfeval_xl.model import Batch
 from perfeval_xl.store.db import Store
 from perfeval_xl.store.errors import StoreError
 from perfeval_xl.store.queries import findings
-from perfeval_xl.store.rebuild import project_result
 from perfeval_xl.store.schema import (
     BatchRow,
     FileRow,
-    FundResultRow,
-    GroupResultRow,
-    IndicatorResultRow,
     ManifestProjectRow,
-    ProjectResultRow,
     ReceiptRow,
     RegisterRow,
 )
-from perfeval_xl.store.schema import SubmissionRow as Sub
 
 Row = dict[str, Any]
 
@@ -58,19 +52,23 @@ def expected_projects(store: Store, batch_id: str) -> list[Row]:
             .order_by(mp.project_id)).mappings()]
 
 
-def issued_projects(store: Store, batch_id: str, versions: Mapping[str, int | None]) -> dict[str, Project]:
-    """Each registered project's definition as issued: the version `versions` names when the register
-    holds it, otherwise the latest."""
-    chosen: dict[str, tuple[int, str]] = {}
+def issued_project_json(store: Store, batch_id: str, versions: Mapping[str, int | None]) -> Iterator[tuple[str, str]]:
+    """(project_id, Project.model_dump_json text) of each registered project's definition as issued: the
+    version `versions` names when the register holds it, otherwise the latest. By project id, one text
+    at a time (the texts of a large batch are large)."""
+    chosen: dict[str, int] = {}
     with store.read() as session:
-        rows = session.execute(select(RegisterRow.project_id, RegisterRow.issued_version, RegisterRow.project_json)
-                               .where(RegisterRow.batch_id == batch_id)
-                               .order_by(RegisterRow.project_id, RegisterRow.issued_version))
-        for project_id, version, text in rows:
+        for project_id, version in session.execute(
+                select(RegisterRow.project_id, RegisterRow.issued_version).where(RegisterRow.batch_id == batch_id)
+                .order_by(RegisterRow.project_id, RegisterRow.issued_version)):
             held = chosen.get(project_id)
-            if held is None or held[0] != versions.get(project_id):
-                chosen[project_id] = (version, text)
-    return {project_id: Project.model_validate_json(text) for project_id, (_, text) in chosen.items()}
+            if held is None or held != versions.get(project_id):
+                chosen[project_id] = version
+        for project_id, version, text in session.execute(
+                select(RegisterRow.project_id, RegisterRow.issued_version, RegisterRow.project_json)
+                .where(RegisterRow.batch_id == batch_id).order_by(RegisterRow.project_id, RegisterRow.issued_version)):
+            if chosen[project_id] == version:
+                yield project_id, text
 
 
 def batch_profile(store: Store, batch_id: str) -> ScoringProfile | None:
@@ -89,42 +87,10 @@ def batch_profile(store: Store, batch_id: str) -> ScoringProfile | None:
     return ScoringProfile.model_validate_json(text)
 
 
-def current_project_results(store: Store, batch_id: str) -> dict[int, ProjectResult]:
-    """The stored result of each current submission of the batch, by submission id."""
-
-    def rows(table: Any, *extra: Any, order: bool = True) -> list[Row]:
-        stmt = (select(*extra, *table.__table__.c).join(Sub, Sub.id == table.submission_id)
-                .where(Sub.batch_id == batch_id, Sub.is_current))
-        if order:
-            stmt = stmt.order_by(table.submission_id, table.position)
-        return [dict(row) for row in session.execute(stmt).mappings()]
-
-    with store.read() as session:
-        heads = rows(ProjectResultRow, Sub.project_id, order=False)
-        funds, groups, indicators = (_by_submission(rows(t)) for t in (FundResultRow, GroupResultRow,
-                                                                          IndicatorResultRow))
-    return {head["submission_id"]: project_result(head["project_id"], head, funds[head["submission_id"]],
-                                                  groups[head["submission_id"]], indicators[head["submission_id"]])
-            for head in heads}
-
-
-def current_inputs(store: Store, batch_id: str) -> dict[int, ProjectInputs]:
-    """The inputs each current submission of the batch was read with, by submission id."""
-    with store.read() as session:
-        rows = session.execute(select(Sub.id, Sub.inputs_json).where(
-            Sub.batch_id == batch_id, Sub.is_current, Sub.inputs_json.is_not(None)))
-        return {sid: ProjectInputs.model_validate_json(text) for sid, text in rows}
-
-
 def open_findings(store: Store, batch_id: str) -> list[Row]:
     """queries.findings(scope="open") of the batch, plus those of files no project could be read from
     (a corrupt file, a CSV renamed .xlsx): they belong to no batch, so every batch shows them."""
-    rows = findings(store, batch_id, "open")
-    with store.read() as session:
-        loose = set(session.execute(select(FileRow.sha256).where(
-            not_(exists(select(Sub.id).where(Sub.file_sha256 == FileRow.sha256))))).scalars())
-    if loose:
-        rows += [row for row in findings(store, None, "open") if row["file_sha256"] in loose]
+    rows = findings(store, batch_id, "open") + findings(store, None, "open", unread_only=True)
     return sorted(rows, key=lambda row: row["finding_id"])
 
 
@@ -145,10 +111,3 @@ def received_files(store: Store, hashes: Collection[str]) -> dict[str, Row]:
     for row in files:
         row["sender_unit"], row["received_at"] = receipts.get(row["sha256"], ("", row["collector_first_seen_at"]))
     return {row["sha256"]: row for row in files}
-
-
-def _by_submission(rows: Iterable[Row]) -> defaultdict[int, list[Row]]:
-    grouped: defaultdict[int, list[Row]] = defaultdict(list)
-    for row in rows:
-        grouped[row["submission_id"]].append(row)
-    return grouped

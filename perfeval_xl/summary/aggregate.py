@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from perfeval_xl.engine.numbers import div, round_half_up, to_decimal
 from perfeval_xl.summary.data import SummaryData
@@ -41,32 +43,33 @@ def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
     return sum(present, Decimal(0)) if present else None
 
 
-def _figures(name: str, rows: Sequence[dict[str, object]], missing: int, grades: Sequence[str]) -> GroupFigures:
-    a = [to_decimal(r["annual_budget"]) for r in rows]
-    b = [to_decimal(r["executed"]) for r in rows]
+def _figures(name: str, rows: Sequence[Any], missing: int, grades: Sequence[str]) -> GroupFigures:
+    a = [to_decimal(r.annual_budget) for r in rows]
+    b = [to_decimal(r.executed) for r in rows]
     pairs = [(x, y) for x, y in zip(a, b) if x is not None and y is not None]
     sum_a, sum_b = _sum(x for x, _ in pairs), _sum(y for _, y in pairs)
     rate = div(sum_b, sum_a) if sum_a and sum_b is not None else None
-    totals = [t for t in (to_decimal(r["total"]) for r in rows) if t is not None]
+    totals = [t for t in (to_decimal(r.total) for r in rows) if t is not None]
     mean = round_half_up(div(sum(totals, Decimal(0)), Decimal(len(totals))), 2) if totals else None
-    labels = [text(r["grade"]) for r in rows]
+    labels = [text(r.grade) for r in rows]
     counts = tuple(labels.count(g) for g in grades)
     return GroupFigures(name, len(rows), missing, _sum(a), _sum(b), rate, mean, counts, len(rows) - sum(counts))
 
 
 def by_department(data: SummaryData) -> list[GroupFigures]:
     """One row per department (sorted by name), then the 合计 row over all projects."""
-    projects = data.projects.to_dict("records")
-    missing = [text(d) for d in data.missing["department"]]
-    names = sorted({text(r["department"]) for r in projects} | set(missing))
+    projects = list(data.projects.itertuples(index=False))
+    missing = Counter(text(d) for d in data.missing["department"])
+    by_name: defaultdict[str, list[Any]] = defaultdict(list)
+    for r in projects:
+        by_name[text(r.department)].append(r)
     grades = data.meta.grades
-    rows = [_figures(name, [r for r in projects if text(r["department"]) == name], missing.count(name), grades)
-            for name in names]
-    rows.append(_figures(TOTAL_LABEL, projects, len(missing), grades))
+    rows = [_figures(name, by_name[name], missing[name], grades) for name in sorted(by_name.keys() | missing.keys())]
+    rows.append(_figures(TOTAL_LABEL, projects, missing.total(), grades))
     return rows
 
 
 def grade_distribution(data: SummaryData) -> list[tuple[str, int]]:
     """(grade, projects) for each grade best first, then 未评级 (no total yet, or grading off)."""
-    total = _figures(TOTAL_LABEL, data.projects.to_dict("records"), 0, data.meta.grades)
+    total = _figures(TOTAL_LABEL, list(data.projects.itertuples(index=False)), 0, data.meta.grades)
     return [*zip(data.meta.grades, total.grades), (UNGRADED, total.ungraded)]

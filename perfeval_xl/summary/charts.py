@@ -19,6 +19,7 @@ from perfeval_xl.summary.tables import Table
 from perfeval_xl.writer.styles import FONT
 
 NO_DATA = "暂无数据，未绘制此图。"
+CHART_SOURCES = frozenset({"grades", "departments", "projects"})  # tables whose cells the charts read back
 _SIZE = {"x_scale": 1.1, "y_scale": 1.1}
 _TITLE_FONT = {"name": FONT, "size": 11, "bold": True}
 _AXIS_FONT = {"name": FONT, "size": 9}

@@ -167,17 +167,17 @@ def summary_data_from_results(
             "file": sub.file,
         })
     status = {p["project_id"]: p["status"] for p in projects}
-    history_rows = _history_rows(list(history) or [current.get(pid, Submission(pid)) for pid in status],
-                                 current, status)
+    versions = history_rows(list(history) or [current.get(pid, Submission(pid)) for pid in status],
+                            current, status)
     meta = SummaryMeta(manifest.batch.year, manifest.batch.batch_id, manifest.batch.bureau,
                        tuple(grades) if grades else SummaryMeta.grades)
     return SummaryData(meta, frame(projects, PROJECT_COLUMNS), frame(indicators, INDICATOR_COLUMNS),
                        frame(findings, FINDING_COLUMNS), frame(missing, MISSING_COLUMNS),
-                       frame(history_rows, HISTORY_COLUMNS))
+                       frame(versions, HISTORY_COLUMNS))
 
 
-def _history_rows(submissions: Sequence[Submission], current: Mapping[str, Submission],
-                  status: Mapping[str, str]) -> list[dict[str, object]]:
+def history_rows(submissions: Sequence[Submission], current: Mapping[str, Submission],
+                 status: Mapping[str, str]) -> list[dict[str, object]]:
     """A current submission without a status of its own shows its project's; others their worst finding."""
 
     def status_in_history(s: Submission) -> str:

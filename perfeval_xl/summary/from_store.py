@@ -1,77 +1,139 @@
 """The summary from the database alone: `perfeval summary --db URL` needs no other file.
 
-Every figure is the stored one. Each current submission's ProjectResult is rebuilt
-from the result tables (store.rebuild), not recomputed, so the summary shows what the
-collector decided. The project list is the manifest's (manifest_projects) with each
-project's definition as issued to it (the register: indicator names, codes, categories),
-the grade names are the issued profile's, and findings are the stored codes and
-parameters in the catalogue's words.
+Every figure is the stored one: each current submission's figures are read as stored
+(store.figures), not recomputed, so the summary shows what the collector decided. The
+project list is the manifest's (manifest_projects) with each project's definition as
+issued to it (the register: indicator names, codes, categories), the grade names are
+the issued profile's, and findings are the stored codes and parameters in the
+catalogue's words.
 
 问题清单 lists the open findings: those of current versions, of rejected returns not
 yet replaced, and of files no project could be read from. 提交历史 lists every version;
 a version's 收到时间 is its receipt-log time, else when the collector first saw it.
+
+A batch of 10,000 projects holds 140,000 indicator rows: they are read as plain rows
+(no ProjectResult or Project models rebuilt) and go into the frames once.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
-from typing import Any
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
+import pandas as pd
+
+from perfeval_xl.api import indicator_place, level1_scores
 from perfeval_xl.findings import Finding
-from perfeval_xl.model import Manifest, Project
 from perfeval_xl.store import Store, submission_history
+from perfeval_xl.store.figures import (
+    current_heads,
+    current_indicator_figures,
+    current_level1_groups,
+    current_reasons,
+)
 from perfeval_xl.store.rebuild import finding_from_row
 from perfeval_xl.store.stored import (
     batch_profile,
-    current_inputs,
-    current_project_results,
     expected_projects,
-    issued_projects,
+    issued_project_json,
     open_findings,
     stored_batch,
 )
 from perfeval_xl.summary.data import (
     FINDING_COLUMNS,
+    HISTORY_COLUMNS,
+    INDICATOR_COLUMNS,
+    MISSING_COLUMNS,
+    PROJECT_COLUMNS,
+    REJECTED,
     Submission,
     SummaryData,
+    SummaryMeta,
     finding_row,
     frame,
-    summary_data_from_results,
+    history_rows,
+    status_of,
 )
 
 Row = Mapping[str, Any]
+
+
+class _Mark(NamedTuple):
+    """An issued indicator as the summary shows it."""
+
+    id: str
+    code: str | None
+    path: tuple[str, ...]
+    name: str
+    target_text: str
+    level1: str  # api.indicator_place
+    path_text: str
+
+
+@dataclass(frozen=True)
+class _Definition:
+    """What the summary shows of a project's definition as issued."""
+
+    name: str
+    unit: str
+    department: str
+    indicators: tuple[_Mark, ...]
 
 
 def summary_data_from_store(store: Store, batch_id: str | None = None) -> SummaryData:
     """SummaryData of batch `batch_id` (default: the store's only batch; StoreError otherwise)."""
     batch = stored_batch(store, batch_id)
     bid = batch.batch_id
+    profile = batch_profile(store, bid)
     history = submission_history(store, bid)
     current = {row["project_id"]: row for row in history if row["is_current"]}
-    open_rows = open_findings(store, bid)
+    # (version or None, finding, file name, project): the rows themselves are large
+    opened = [(row["submission_id"], finding_from_row(row), row["original_name"], row["project_id"] or "")
+              for row in open_findings(store, bid)]
     own: defaultdict[int, list[Finding]] = defaultdict(list)  # open findings by version
-    for row in open_rows:
-        if row["submission_id"] is not None:
-            own[row["submission_id"]].append(finding_from_row(row))
+    for sid, finding, _file, _project in opened:
+        if sid is not None:
+            own[sid].append(finding)
     versions = {row["submission_id"]: _submission(row, own.get(row["submission_id"], ())) for row in history}
-    results = current_project_results(store, bid)
-    inputs = current_inputs(store, bid)
-    profile = batch_profile(store, bid)
-    manifest = Manifest(batch=batch, projects=_projects(store, bid, current))
-    data = summary_data_from_results(
-        manifest,
-        {pid: results[row["submission_id"]] for pid, row in current.items() if row["submission_id"] in results},
-        inputs={pid: inputs[row["submission_id"]] for pid, row in current.items() if row["submission_id"] in inputs},
-        current={pid: versions[row["submission_id"]] for pid, row in current.items()},
-        history=list(versions.values()),
-        grades=tuple(g.name for g in profile.grades) if profile else None,
-    )
+    del own
+    heads, groups = current_heads(store, bid), current_level1_groups(store, bid)
+    figures, reasons = current_indicator_figures(store, bid), current_reasons(store, bid)
+    rejected = Counter(s.project_id for s in versions.values() if (s.status or status_of(s.findings)) == REJECTED)
+    projects, indicators, findings, missing = [], [], [], []
+    for pid, definition in _definitions(store, bid, current):
+        sid = current[pid]["submission_id"] if pid in current else None
+        head = heads.get(sid) if sid is not None else None
+        if head is None:
+            missing.append({"project_id": pid, "project_name": definition.name, "unit": definition.unit,
+                            "department": definition.department, "rejected": rejected[pid]})
+            continue
+        sub = versions[sid]
+        findings.extend(finding_row(f, sub.file, pid) for f in sub.findings)
+        # Figures and reasons are let go as they go into rows: a batch holds 140,000.
+        marks = list(zip(definition.indicators, figures.pop(sid, ())))  # as the engine pairs them: by form order
+        projects.append({
+            "project_id": pid, "project_name": definition.name, "unit": definition.unit,
+            "department": definition.department, **head,
+            "level1": level1_scores(((m.path, m.name, f[5]) for m, f in marks), groups[sid]),
+            "findings": len(sub.findings), "status": sub.status or status_of(sub.findings), "version": sub.version,
+            "received_at": sub.received_at, "file": sub.file,
+        })
+        given = reasons.pop(sid, {})
+        indicators.extend((pid, m.id, m.code, m.level1, m.path_text, m.name, f[0], m.target_text, *f[1:],
+                           given.get(m.id)) for m, f in marks)
     shown = {row["submission_id"] for row in current.values()}
-    others = [finding_row(finding_from_row(row), row["original_name"], row["project_id"] or "")
-              for row in open_rows if row["submission_id"] not in shown]
-    return replace(data, findings=frame([*data.findings.to_dict("records"), *others], FINDING_COLUMNS))
+    findings += [finding_row(f, file, project) for sid, f, file, project in opened if sid not in shown]
+    status = {p["project_id"]: p["status"] for p in projects}
+    current_versions = {pid: versions[row["submission_id"]] for pid, row in current.items()}
+    meta = SummaryMeta(batch.year, bid, batch.bureau,
+                       tuple(g.name for g in profile.grades) if profile else SummaryMeta.grades)
+    return SummaryData(meta, frame(projects, PROJECT_COLUMNS),
+                       pd.DataFrame(indicators, columns=list(INDICATOR_COLUMNS), dtype=object),
+                       frame(findings, FINDING_COLUMNS), frame(missing, MISSING_COLUMNS),
+                       frame(history_rows(list(versions.values()), current_versions, status), HISTORY_COLUMNS))
 
 
 def _submission(row: Row, findings: Sequence[Finding]) -> Submission:
@@ -82,17 +144,31 @@ def _submission(row: Row, findings: Sequence[Finding]) -> Submission:
     )
 
 
-def _projects(store: Store, batch_id: str, current: Mapping[str, Row]) -> tuple[Project, ...]:
-    """The manifest's projects, then any other project with a current version, each with its
+def _definitions(store: Store, batch_id: str, current: Mapping[str, Row]) -> Iterator[tuple[str, _Definition]]:
+    """The manifest's projects, then any other project with a current version, by id, each with its
     definition as issued to the current version (else the latest issued) and the manifest's names."""
-    issued = issued_projects(store, batch_id, {pid: row["issued_version"] for pid, row in current.items()})
     expected = {row["project_id"]: row for row in expected_projects(store, batch_id)}
-    projects = []
+    issued = dict(_issued(store, batch_id, {pid: row["issued_version"] for pid, row in current.items()}))
     for pid in sorted(expected.keys() | current.keys()):
-        names = {k: expected[pid][k] for k in ("name", "unit", "department")} if pid in expected else {}
-        definition = issued.get(pid)
-        if definition is None:
-            projects.append(Project(id=pid, **{"name": "", "unit": "", "department": "", **names}))
-        else:
-            projects.append(definition.model_copy(update=names))
-    return tuple(projects)
+        definition = issued.get(pid, _Definition("", "", "", ()))
+        if pid in expected:
+            names = expected[pid]
+            definition = _Definition(names["name"], names["unit"], names["department"], definition.indicators)
+        yield pid, definition
+
+
+def _issued(store: Store, batch_id: str, versions: Mapping[str, int | None]) -> Iterator[tuple[str, _Definition]]:
+    """The register's definitions, keeping only what the summary shows (the texts are large). Forms
+    of one batch repeat their texts and categories: each distinct one is held once."""
+    shared: dict[Any, Any] = {}
+    share = shared.setdefault  # share(v, v): the copy of v kept
+    places: dict[tuple[tuple[str, ...], str], tuple[str, str]] = {}
+    for pid, text in issued_project_json(store, batch_id, versions):
+        project = json.loads(text)
+        marks = []
+        for i in project.get("indicators", ()):
+            path, name, target = tuple(i.get("path", ())), i["name"], i.get("target_text", "")
+            path, name, target = share(path, path), share(name, name), share(target, target)
+            place = places.get((path, name)) or places.setdefault((path, name), indicator_place(path, name))
+            marks.append(_Mark(i["id"], i.get("code"), path, name, target, *place))
+        yield pid, _Definition(project["name"], project["unit"], project["department"], tuple(marks))

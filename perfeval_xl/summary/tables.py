@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from operator import attrgetter
+from typing import Any
 
 import pandas as pd
 
@@ -27,6 +29,7 @@ _SEVERITIES = {severity.value: label for severity, label in SEVERITY_LABELS.item
 _RANKS = {severity.value: severity.rank for severity in Severity}
 
 Value = str | Decimal | int | bool | dt.datetime | None
+Record = Any  # a row of a frame (DataFrame.itertuples): its columns as attributes
 
 
 class Kind(StrEnum):
@@ -58,34 +61,51 @@ class Table:
     splits: bool = True  # continues on further sheets past the row limit (aggregates never do)
 
 
+def _text_cell(value: object) -> Value:
+    return (value or None) if value.__class__ is str else (text(value) or None)
+
+
+def _flag_cell(value: object) -> Value:
+    return None if value is None or value is pd.NA or isinstance(value, float) else bool(value)
+
+
+def _datetime_cell(value: object) -> Value:
+    if not isinstance(value, dt.datetime) or pd.isna(value):
+        return None
+    return value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
+
+
+def _count_cell(value: object) -> Value:
+    number = to_decimal(value)
+    return None if number is None else int(number)
+
+
+_CELLS: dict[Kind, Callable[[object], Value]] = {
+    Kind.TEXT: _text_cell, Kind.FLAG: _flag_cell, Kind.DATETIME: _datetime_cell, Kind.COUNT: _count_cell,
+    Kind.MONEY: to_decimal, Kind.RATE: to_decimal, Kind.SCORE: to_decimal, Kind.NUMBER: to_decimal,
+}
+
+
 def _cell(value: object, kind: Kind) -> Value:
     """A frame's value in the column's type; blanks (None, NaN, "") become None."""
-    if kind is Kind.TEXT:
-        return text(value) or None
-    if kind is Kind.FLAG:
-        return None if value is None or value is pd.NA or isinstance(value, float) else bool(value)
-    if kind is Kind.DATETIME:
-        if not isinstance(value, dt.datetime) or pd.isna(value):
-            return None
-        return value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
-    number = to_decimal(value)
-    if kind is Kind.COUNT:
-        return None if number is None else int(number)
-    return number
+    return _CELLS[kind](value)
 
 
 def _rows(frame: pd.DataFrame, columns: Sequence[Column],
-          key: Callable[[dict[str, object]], tuple[object, ...]]) -> list[tuple[Value, ...]]:
-    """The frame's rows sorted by `key`, each column's value (the frame column of the same name) typed."""
-    records = sorted(frame.to_dict("records"), key=key)
-    return [tuple(_cell(r.get(col.name), col.kind) for col in columns) for r in records]
+          key: Callable[[Record], tuple[object, ...]]) -> list[tuple[Value, ...]]:
+    """The frame's rows sorted by `key`, each column's value (the frame column of the same name) typed.
+
+    Built column by column: a row-by-row build costs a dict per row and a call per cell."""
+    records = sorted(frame.itertuples(index=False), key=key)
+    typed = [list(map(_CELLS[col.kind], map(attrgetter(col.name), records))) for col in columns]
+    return list(zip(*typed))
 
 
-def _level1_names(records: Sequence[dict[str, object]]) -> list[str]:
+def _level1_names(records: Sequence[Record]) -> list[str]:
     """First-level categories in order of first appearance (projects sorted): one score column each."""
     names: dict[str, None] = {}
     for r in records:
-        for name, _score in r["level1"] or ():  # type: ignore[attr-defined]
+        for name, _score in r.level1 or ():
             names.setdefault(name)
     return list(names)
 
@@ -101,14 +121,14 @@ def _cell_order(ref: str) -> tuple[int, int, str]:
     return int(found.group(2)), len(found.group(1)), found.group(1)
 
 
-def _project_key(r: dict[str, object]) -> tuple[str, str]:
-    return text(r["department"]), text(r["project_id"])
+def _project_key(r: Record) -> tuple[str, str]:
+    return text(r.department), text(r.project_id)
 
 
 def projects_table(data: SummaryData) -> Table:
     frame = data.projects.copy()
     frame["status"] = [STATUS_LABELS.get(text(s), text(s)) for s in frame["status"]]
-    records = sorted(frame.to_dict("records"), key=_project_key)
+    records = sorted(frame.itertuples(index=False), key=_project_key)
     names = _level1_names(records)
     head = [Column("department", "主管部门", Kind.TEXT, 20),
             Column("unit", "项目实施单位", Kind.TEXT, 20),
@@ -127,9 +147,10 @@ def projects_table(data: SummaryData) -> Table:
             Column("file", "文件名", Kind.TEXT, 30)]
     rows = []
     for r in records:
-        level1 = dict(r["level1"] or ())
-        rows.append((*(_cell(r[c.name], c.kind) for c in head), *(_cell(level1.get(n), Kind.SCORE) for n in names),
-                     *(_cell(r[c.name], c.kind) for c in tail)))
+        level1 = dict(r.level1 or ())
+        rows.append((*(_cell(getattr(r, c.name), c.kind) for c in head),
+                     *(_cell(level1.get(n), Kind.SCORE) for n in names),
+                     *(_cell(getattr(r, c.name), c.kind) for c in tail)))
     columns = (*head, *scores, *tail)
     return Table("projects", "汇总", columns, rows, freeze_cols=4)
 
@@ -163,11 +184,12 @@ def grades_table(data: SummaryData) -> Table:
 
 def indicators_table(data: SummaryData) -> Table:
     frame = data.indicators.copy()
-    ordered = sorted(data.projects.to_dict("records"), key=_project_key)
-    order = {text(r["project_id"]): i for i, r in enumerate(ordered)}
+    ordered = sorted(data.projects.itertuples(index=False), key=_project_key)
+    order = {text(r.project_id): i for i, r in enumerate(ordered)}
     names = {text(p): text(n) for p, n in zip(data.projects["project_id"], data.projects["project_name"])}
-    frame["project_name"] = [names.get(text(p), "") for p in frame["project_id"]]
-    frame["kind"] = [_KINDS.get(text(k), text(k)) for k in frame["kind"]]
+    # object columns: a list of str would become an Arrow string column, slow to iterate
+    frame["project_name"] = pd.Series([names.get(text(p), "") for p in frame["project_id"]], frame.index, object)
+    frame["kind"] = pd.Series([_KINDS.get(text(k), text(k)) for k in frame["kind"]], frame.index, object)
     frame["position"] = range(len(frame))
     columns = [Column("project_id", "项目编号", Kind.TEXT, 10),
                Column("project_name", "项目名称", Kind.TEXT, 24),
@@ -188,9 +210,9 @@ def indicators_table(data: SummaryData) -> Table:
                Column("not_applicable", "不适用", Kind.FLAG, 8),
                Column("reason", "偏差原因分析及改进措施", Kind.TEXT, 40)]
 
-    def key(r: dict[str, object]) -> tuple[object, ...]:
-        pid = text(r["project_id"])
-        return order.get(pid, len(order)), pid, r["position"]
+    def key(r: Record) -> tuple[object, ...]:
+        pid = text(r.project_id)
+        return order.get(pid, len(order)), pid, r.position
 
     return Table("indicators", "指标明细", tuple(columns), _rows(frame, columns, key), freeze_cols=3)
 
@@ -207,9 +229,9 @@ def findings_table(data: SummaryData) -> Table:
                Column("cell", "单元格", Kind.TEXT, 8),
                Column("message", "问题说明", Kind.TEXT, 70)]
 
-    def key(r: dict[str, object]) -> tuple[object, ...]:  # worst first, then in the order of the form
-        return (text(r["project_id"]), text(r["file"]), r["rank"], text(r["sheet"]), _cell_order(text(r["cell"])),
-                text(r["code"]), text(r["message"]))
+    def key(r: Record) -> tuple[object, ...]:  # worst first, then in the order of the form
+        return (text(r.project_id), text(r.file), r.rank, text(r.sheet), _cell_order(text(r.cell)),
+                text(r.code), text(r.message))
 
     return Table("findings", "问题清单", tuple(columns), _rows(frame, columns, key), freeze_cols=2)
 
@@ -235,15 +257,16 @@ def history_table(data: SummaryData) -> Table:
                Column("status", "处理结果", Kind.TEXT, 14),
                Column("superseded", "已被新版本替代", Kind.FLAG, 12)]
 
-    def key(r: dict[str, object]) -> tuple[object, ...]:
-        received = r["received_at"]
+    def key(r: Record) -> tuple[object, ...]:
+        received = r.received_at
         when = received.isoformat() if isinstance(received, dt.datetime) else ""
-        return text(r["project_id"]), to_decimal(r["version"]) or 0, when, text(r["file"])
+        return text(r.project_id), to_decimal(r.version) or 0, when, text(r.file)
 
     return Table("history", "提交历史", tuple(columns), _rows(frame, columns, key), freeze_cols=1)
 
 
-def summary_tables(data: SummaryData) -> list[Table]:
-    """Every table in sheet order."""
-    return [projects_table(data), departments_table(data), grades_table(data), indicators_table(data),
-            findings_table(data), missing_table(data), history_table(data)]
+def summary_tables(data: SummaryData) -> Iterator[Table]:
+    """Every table in sheet order, each built when asked for (a caller done with one lets it go)."""
+    for build in (projects_table, departments_table, grades_table, indicators_table, findings_table, missing_table,
+                  history_table):
+        yield build(data)

@@ -2,9 +2,11 @@
 
 Byte-identical for the same data: rows are sorted by the tables, the document date
 is the latest receipt (or 1 January after the batch year), and XlsxWriter fixes the
-zip timestamps. Written to memory, then atomically into place. Every text value is
-written with write_string (never write()), so a returned text such as "=1+1" stays
-text; text that looks like a formula also gets Excel's quote prefix.
+zip timestamps. Written to memory, then atomically into place; long sheets keep each row
+as XML (rowsheet.py) and the parts are held as UTF-8 (package.py), so 10,000 projects
+fit in a few hundred MB. Every text value is written as a string cell (never write()),
+so a returned text such as "=1+1" stays text; text that looks like a formula also gets
+Excel's quote prefix.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from perfeval_xl.atomic import write_bytes_atomic
-from perfeval_xl.summary.charts import add_charts
+from perfeval_xl.summary.charts import CHART_SOURCES, add_charts
 from perfeval_xl.summary.data import SummaryData
+from perfeval_xl.summary.package import Utf8Workbook
 from perfeval_xl.summary.parts import EXCEL_MAX_ROWS, SheetPart, split
+from perfeval_xl.summary.rowsheet import Cell, RowSheet, write_cells
 from perfeval_xl.summary.tables import Kind, Value, summary_tables
 from perfeval_xl.writer.styles import FONT
 
@@ -62,22 +66,23 @@ def document_date(data: SummaryData) -> dt.datetime:
 def summary_bytes(data: SummaryData, *, max_rows: int = EXCEL_MAX_ROWS) -> bytes:
     """The workbook as bytes (sheets: 汇总, 按部门, 等级分布, 指标明细…, 问题清单…, 未报送清单, 提交历史)."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
-                                            "strings_to_formulas": False, "strings_to_urls": False,
-                                            "remove_timezone": True})
+    workbook = Utf8Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                     "strings_to_urls": False, "remove_timezone": True})
     title = f"{data.meta.year}年度项目支出绩效自评汇总"
     workbook.set_properties({"title": title, "author": data.meta.bureau, "company": data.meta.bureau,
                              "created": document_date(data), "comments": f"perfeval_xl {data.meta.batch_id}"})
     formats = _Formats(workbook)
-    parts: dict[str, list[SheetPart]] = {}
+    charted: dict[str, list[SheetPart]] = {}  # what the charts read; the other tables go once written
     sheets: dict[str, Worksheet] = {}
     for table in summary_tables(data):
-        parts[table.key] = split(table, max_rows)
-        for part in parts[table.key]:
-            ws = workbook.add_worksheet(part.name)
+        parts = split(table, max_rows)
+        for part in parts:
+            ws = workbook.add_worksheet(part.name, None if table.key in CHART_SOURCES else RowSheet)
             write_part(ws, part, formats, title)
             sheets[part.name] = ws
-    add_charts(workbook, sheets[parts["grades"][0].name], parts)
+        if table.key in CHART_SOURCES:
+            charted[table.key] = parts
+    add_charts(workbook, sheets[charted["grades"][0].name], charted)
     workbook.close()
     return buffer.getvalue()
 
@@ -89,14 +94,13 @@ def write_summary(data: SummaryData, path: str | os.PathLike[str], *, max_rows: 
 
 def write_part(ws: Worksheet, part: SheetPart, formats: _Formats, title: str) -> None:
     columns = part.table.columns
-    writers = [_column_writer(ws, col.kind, formats, wrap=col.width >= WRAP_FROM_WIDTH) for col in columns]
+    cell_makers = [_column_cells(col.kind, formats, wrap=col.width >= WRAP_FROM_WIDTH) for col in columns]
     for c, col in enumerate(columns):
         ws.set_column(c, c, col.width)
-        ws.write_string(0, c, col.header, formats.get(None))
+    write_cells(ws, 0, [(col.header, formats.get(None)) for col in columns])
     ws.set_row(0, 30)
     for r, row in enumerate(part.rows, start=1):
-        for c, (write, value) in enumerate(zip(writers, row)):
-            write(r, c, value)
+        write_cells(ws, r, [make(value) for make, value in zip(cell_makers, row)])
     last_row = max(len(part.rows), 1)
     ws.autofilter(0, 0, last_row, len(columns) - 1)
     ws.freeze_panes(1, part.table.freeze_cols)
@@ -110,43 +114,30 @@ def write_part(ws: Worksheet, part: SheetPart, formats: _Formats, title: str) ->
     ws.set_footer(f"&C&\"{FONT}\"&9 第 &P 页，共 &N 页")
 
 
-CellWriter = Callable[[int, int, Value], None]
-
-
-def _column_writer(ws: Worksheet, kind: Kind, formats: _Formats, *, wrap: bool) -> CellWriter:
-    """How one column's cells are written (formats chosen once per column: this is the hot loop).
+def _column_cells(kind: Kind, formats: _Formats, *, wrap: bool) -> Callable[[Value], Cell]:
+    """How one column's values become cells (formats chosen once per column: this is the hot loop).
 
     Text is always a string cell, never write(); text that looks like a formula also
-    gets the quote prefix. Numbers go as numbers, 是/否 for flags."""
+    gets the quote prefix. Numbers go as numbers, 是/否 for flags, blanks keep the format."""
     fmt = formats.get(kind, wrap=wrap)
+    blank: Cell = (None, fmt)
     if kind is Kind.TEXT:
         quoted = formats.get(kind, wrap=wrap, quote=True)
 
-        def text(r: int, c: int, value: Value) -> None:
+        def text(value: Value) -> Cell:
             if value is None:
-                ws.write_blank(r, c, None, fmt)
-            else:
-                value = str(value)
-                ws.write_string(r, c, value, quoted if value.startswith(FORMULA_START) else fmt)
+                return blank
+            value = str(value)
+            return value, quoted if value.startswith(FORMULA_START) else fmt
         return text
     if kind is Kind.FLAG:
-        def flag(r: int, c: int, value: Value) -> None:
-            if value is None:
-                ws.write_blank(r, c, None, fmt)
-            else:
-                ws.write_string(r, c, "是" if value else "否", fmt)
-        return flag
+        yes, no = ("是", fmt), ("否", fmt)
+        return lambda value: blank if value is None else yes if value else no
     if kind is Kind.DATETIME:
-        def when(r: int, c: int, value: Value) -> None:
-            if isinstance(value, dt.datetime):
-                ws.write_datetime(r, c, value, fmt)
-            else:
-                ws.write_blank(r, c, None, fmt)
-        return when
+        return lambda value: (value, fmt) if isinstance(value, dt.datetime) else blank
 
-    def number(r: int, c: int, value: Value) -> None:
+    def number(value: Value) -> Cell:
         if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-            ws.write_number(r, c, float(value), fmt)
-        else:
-            ws.write_blank(r, c, None, fmt)
+            return float(value), fmt
+        return blank
     return number

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 from xml.etree import ElementTree
@@ -12,8 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from perfeval_xl.summary import SummaryData, write_summary
+from perfeval_xl.summary import workbook
 from perfeval_xl.summary.charts import NO_DATA
 from perfeval_xl.summary.workbook import summary_bytes
 from tests.summary.conftest import HOSTILE_FILE, HOSTILE_REASONS, NOT_RETURNED, Collected
@@ -188,6 +192,26 @@ def test_same_bytes_for_the_same_data_in_any_row_order(collected: Collected) -> 
     first = summary_bytes(data)
     assert summary_bytes(data) == first
     assert summary_bytes(shuffled_data) == first
+
+
+def test_row_sheets_write_the_bytes_xlsxwriter_alone_gives(collected: Collected,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    rows_whole = summary_bytes(collected.data)
+
+    def cell_by_cell(ws: Worksheet, row: int, cells: list[tuple[object, Format]]) -> None:
+        for col, (value, fmt) in enumerate(cells):
+            if value is None:
+                ws.write_blank(row, col, None, fmt)
+            elif isinstance(value, str):
+                ws.write_string(row, col, value, fmt)
+            elif isinstance(value, dt.datetime):
+                ws.write_datetime(row, col, value, fmt)
+            else:
+                ws.write_number(row, col, value, fmt)
+
+    monkeypatch.setattr(workbook, "RowSheet", Worksheet)
+    monkeypatch.setattr(workbook, "write_cells", cell_by_cell)
+    assert summary_bytes(collected.data) == rows_whole
 
 
 def test_long_tables_continue_on_further_sheets(collected: Collected, tmp_path: Path) -> None:
