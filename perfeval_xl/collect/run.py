@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from perfeval_xl.collect.bridge import file_intake, not_issued, stored_entries
+from perfeval_xl.findings import Finding
 from perfeval_xl.intake.isolation import IsolationLimits
 from perfeval_xl.intake.pipeline import CheckOptions, iter_check_files
 from perfeval_xl.integrity.register import RegisterIndex
-from perfeval_xl.manifest.roster import load_roster
+from perfeval_xl.manifest.roster import Roster, load_roster
 from perfeval_xl.store import (
     Archive,
     ArchivedFile,
@@ -165,15 +168,27 @@ def _input_hashes(options: CollectOptions) -> dict[str, str]:
 
 def _import_inputs(store: Store, options: CollectOptions) -> str:
     """Read the manifest's batch and project list into the store; the batch id."""
-    from perfeval_xl.manifest import ManifestError
-
-    try:
-        roster = load_roster(options.manifest)
-    except ManifestError as exc:
-        raise CollectError(f"清单有错误：{exc}") from exc
+    # In a short-lived process: parsing a large manifest peaks at hundreds of MB, which
+    # this process would otherwise keep through the whole run (freed memory stays mapped).
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as child:
+        roster = child.submit(_read_roster, options.manifest).result()
+    if not isinstance(roster, Roster):
+        first = roster[0] if roster else None
+        where = f"{first.location.describe()}：{first.message()}" if first else ""
+        raise CollectError(f"清单有 {len(roster)} 处问题，第一处：{where}。请运行 perfeval validate-manifest 查看全部。")
     load_register(options.register, roster.batch.batch_id)  # the right register, before anything is stored
     import_manifest_projects(store, roster)
     return roster.batch.batch_id
+
+
+def _read_roster(path: Path) -> Roster | list[Finding]:
+    """The roster, or the findings that make it invalid (ManifestError itself does not pickle)."""
+    from perfeval_xl.manifest import ManifestError
+
+    try:
+        return load_roster(path)
+    except ManifestError as exc:
+        return exc.findings
 
 
 def _import_register(store: Store, path: Path, batch_id: str, run_id: int) -> None:

@@ -8,6 +8,8 @@ are upserted; a changed deadline recomputes the late flags of the batch.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,7 +31,7 @@ _PROJECT_FIELDS = ("name", "unit", "department")
 
 def import_register(store: Store, entries: Iterable[RegisterEntry], run_id: int | None = None) -> ImportCounts:
     """Add the register's issued files; every re-issued version is kept beside the earlier ones."""
-    added: dict[tuple[str, str, int], dict[str, Any]] = {}
+    added: dict[tuple[str, str, int], str] = {}  # key → digest of its values (not the values: 10k × 20 KB)
     unchanged = 0
     with transaction(store, run_id) as tx:
         stored_keys: dict[str, set[tuple[str, str, int]]] = {}  # per batch, read once
@@ -45,18 +47,22 @@ def import_register(store: Store, entries: Iterable[RegisterEntry], run_id: int 
                 stored_keys[entry.batch_id] = {(row.batch_id, row.project_id, row.issued_version) for row in
                                                tx.session.execute(_STORED_KEYS, {"batch_id": entry.batch_id})}
             if key in added or key in stored_keys[entry.batch_id]:
-                before = added.get(key) or tx.session.execute(_STORED_VALUES, dict(zip(_KEY, key))).one()._asdict()
-                if before != values:
+                same = (added[key] == _digest(values) if key in added else
+                        tx.session.execute(_STORED_VALUES, dict(zip(_KEY, key))).one()._asdict() == values)
+                if not same:
                     raise StoreError("STORE_REGISTER_CONFLICT", batch_id=key[0], project_id=key[1],
                                      issued_version=key[2])
                 unchanged += 1
                 continue
-            added[key] = values
-            # Nothing in this transaction reads the rows back: inserted together at its end.
-            tx.insert_at_end(RegisterRow, [{**dict(zip(_KEY, key)), "collector_imported_at": tx.now, **values}])
+            added[key] = _digest(values)
+            tx.insert(RegisterRow, [{**dict(zip(_KEY, key)), "collector_imported_at": tx.now, **values}])
             tx.audit("register.imported", "register", "/".join(map(str, key)), file_name=entry.file_name,
                      payload_hash=entry.payload_hash)
     return ImportCounts(added=len(added), unchanged=unchanged)
+
+
+def _digest(values: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(values, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 _KEY = ("batch_id", "project_id", "issued_version")

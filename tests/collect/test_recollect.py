@@ -87,3 +87,16 @@ def test_files_are_stored_a_chunk_per_transaction(returned: Batch, tmp_path: Pat
     assert STORE_CHUNK > 4 and chunked.counts == whole.counts
     assert (tmp_path / "chunked" / "work" / "exports" / "results.csv").read_bytes() == \
         (tmp_path / "whole" / "work" / "exports" / "results.csv").read_bytes()
+
+
+def test_an_invalid_manifest_is_refused_with_its_findings(returned: Batch, tmp_path: Path) -> None:
+    from perfeval_xl.collect.run import CollectError
+
+    data = yaml.safe_load(returned.manifest.read_text(encoding="utf-8"))
+    data["projects"][1]["id"] = data["projects"][0]["id"]
+    broken = tmp_path / "manifest.yaml"
+    broken.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CollectError) as caught:
+        collect(_options(returned, tmp_path, manifest=broken))
+    assert str(caught.value).startswith("清单有 1 处问题，第一处：") and "S000" in str(caught.value)
+    assert "validate-manifest" in str(caught.value)
