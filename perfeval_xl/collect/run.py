@@ -97,8 +97,6 @@ class CollectResult:
 
 
 def load_register(path: Path, batch_id: str) -> RegisterIndex:
-    if not path.is_file():
-        raise CollectError(f"发放登记簿 {path} 不存在（它由 perfeval generate 写在输出文件夹旁）。")
     index = RegisterIndex(path)
     if batch_id not in index.batches:
         found = "、".join(sorted(index.batches)) or "（空）"
@@ -131,12 +129,13 @@ def collect(options: CollectOptions, progress: Progress | None = None) -> Collec
             archive.clean_incoming()
             last = last_completed_run(store, "collect") or {}
             unchanged = all(last.get(k) == v for k, v in inputs.items())
-            batch_id = str(last["batch_id"]) if unchanged else _import_inputs(store, options)
+            # The register is indexed once: when it changed (imports) or when new files are checked.
+            batch_id, issued = (str(last["batch_id"]), None) if unchanged else _import_inputs(store, options)
             run_id = record_run_start(store, "collect", {"returns": str(options.returns),
                                                          "receipts": str(options.receipts or ""),
                                                          "batch_id": batch_id, **inputs})
-            if not unchanged:
-                _import_register(store, options.register, batch_id, run_id)
+            if issued is not None:
+                _import_register(store, issued, batch_id, run_id)
             known, fresh = _archive_all(store, archive, files, progress)
             changed = not unchanged
             for start in range(0, len(known), STORE_CHUNK):
@@ -144,7 +143,8 @@ def collect(options: CollectOptions, progress: Progress | None = None) -> Collec
                                                              for path, sha in known[start:start + STORE_CHUNK]])
                 changed = changed or any(r.action != "known" for r in results)
             if fresh:
-                _check_and_store(store, run_id, options, batch_id, fresh, receipts, progress)
+                issued = issued or load_register(options.register, batch_id)
+                _check_and_store(store, run_id, options, issued, batch_id, fresh, receipts, progress)
             exports = [options.exports_dir / "results.csv", options.exports_dir / "findings.csv"]
             if changed or fresh or not all(path.is_file() for path in exports):
                 export_results(store, exports[0], batch_id, killpoints=killpoints)
@@ -160,14 +160,15 @@ def collect(options: CollectOptions, progress: Progress | None = None) -> Collec
 
 def _input_hashes(options: CollectOptions) -> dict[str, str]:
     """The manifest's and the register's SHA-256: when both equal the last run's, neither is read again."""
-    for path, what in ((options.manifest, "项目清单"), (options.register, "发放登记簿")):
-        if not path.is_file():
-            raise CollectError(f"{what} {path} 不存在。")
+    if not options.manifest.is_file():
+        raise CollectError(f"项目清单 {options.manifest} 不存在。")
+    if not options.register.is_file():
+        raise CollectError(f"发放登记簿 {options.register} 不存在（它由 perfeval generate 写在输出文件夹旁）。")
     return {"manifest_sha256": sha256_file(options.manifest)[0], "register_sha256": sha256_file(options.register)[0]}
 
 
-def _import_inputs(store: Store, options: CollectOptions) -> str:
-    """Read the manifest's batch and project list into the store; the batch id."""
+def _import_inputs(store: Store, options: CollectOptions) -> tuple[str, RegisterIndex]:
+    """Read the manifest's batch and project list into the store; the batch id and the register's index."""
     # In a short-lived process: parsing a large manifest peaks at hundreds of MB, which
     # this process would otherwise keep through the whole run (freed memory stays mapped).
     with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as child:
@@ -175,10 +176,11 @@ def _import_inputs(store: Store, options: CollectOptions) -> str:
     if not isinstance(roster, Roster):
         first = roster[0] if roster else None
         where = f"{first.location.describe()}：{first.message()}" if first else ""
-        raise CollectError(f"清单有 {len(roster)} 处问题，第一处：{where}。请运行 perfeval validate-manifest 查看全部。")
-    load_register(options.register, roster.batch.batch_id)  # the right register, before anything is stored
+        raise CollectError(f"清单有 {len(roster)} 处问题，第一处：{where}。"
+                           "请运行 perfeval validate-manifest 查看全部。")
+    issued = load_register(options.register, roster.batch.batch_id)  # the right register, before anything is stored
     import_manifest_projects(store, roster)
-    return roster.batch.batch_id
+    return roster.batch.batch_id, issued
 
 
 def _read_roster(path: Path) -> Roster | list[Finding]:
@@ -191,9 +193,8 @@ def _read_roster(path: Path) -> Roster | list[Finding]:
         return exc.findings
 
 
-def _import_register(store: Store, path: Path, batch_id: str, run_id: int) -> None:
+def _import_register(store: Store, issued: RegisterIndex, batch_id: str, run_id: int) -> None:
     """Store the register's entries not stored yet; a stored one issued again differently is a conflict."""
-    issued = RegisterIndex(path)
     stored = register_hashes(store, batch_id)
     for key, payload_hash in issued.payload_hashes.items():
         if key in stored and stored[key] != payload_hash:
@@ -236,11 +237,10 @@ def _archive_all(store: Store, archive: Archive, files: list[Path], progress: Pr
     return known, fresh
 
 
-def _check_and_store(store: Store, run_id: int, options: CollectOptions, batch_id: str,
+def _check_and_store(store: Store, run_id: int, options: CollectOptions, issued: RegisterIndex, batch_id: str,
                      fresh: list[tuple[Path, ArchivedFile]], receipts: dict[str, list[Receipt]],
                      progress: Progress | None) -> None:
     """Check the new files in workers and store them in input order, a chunk per transaction, as reports arrive."""
-    issued = load_register(options.register, batch_id)
     check = CheckOptions(public_keys=_register_keys(issued.public_keys), expected_batch=batch_id,
                          expected_year=batch_year(store, batch_id), register_path=str(options.register.resolve()))
     isolation = IsolationLimits(workers=options.workers) if options.workers else None

@@ -73,12 +73,7 @@ class Archive:
         shard = self.root / sha256[:2]
         if not shard.is_dir():
             return None
-        for candidate in sorted(shard.iterdir()):
-            if candidate.name == sha256 or (
-                candidate.name.startswith(sha256) and _SUFFIX.fullmatch(candidate.name[64:])
-            ):
-                return candidate
-        return None
+        return next((c for c in sorted(shard.iterdir()) if _content_hash(c.name) == sha256), None)
 
     def contents(self) -> dict[str, Path]:
         """SHA-256 → archived file, for everything archived (one listing per shard, not one per file)."""
@@ -89,19 +84,21 @@ class Archive:
             if not (shard.is_dir() and len(shard.name) == 2 and shard.name != INCOMING):
                 continue
             for entry in os.scandir(shard.path):
-                name = entry.name
-                if _SHA256.fullmatch(name[:64]) and (len(name) == 64 or _SUFFIX.fullmatch(name[64:])):
-                    found.setdefault(name[:64], Path(entry.path))
+                sha256 = _content_hash(entry.name)
+                if sha256 is not None:
+                    found.setdefault(sha256, Path(entry.path))
         return found
 
     def verify(self, sha256: str) -> bool:
         """True when the archive holds this content intact; False when absent; StoreError when damaged."""
+        return self._intact(sha256) is not None
+
+    def _intact(self, sha256: str) -> Path | None:
+        """The archived file holding this content, checked; None when absent; StoreError when damaged."""
         found = self.find(sha256)
-        if found is None:
-            return False
-        if sha256_file(found)[0] != sha256:
+        if found is not None and sha256_file(found)[0] != sha256:
             raise StoreError("STORE_ARCHIVE_CORRUPT", path=found)
-        return True
+        return found
 
     def put(self, source: Path) -> ArchivedFile:
         """Archive `source` unless its content is already archived (then nothing is written)."""
@@ -133,9 +130,8 @@ class Archive:
             expected, size = sha256_file(source)
             if expected in staged:
                 return expected, size, self._target(expected, staged[expected][0])
-            if self.verify(expected):
-                found = self.find(expected)
-                assert found is not None
+            found = self._intact(expected)
+            if found is not None:
                 return expected, size, found
             incoming = self.root / INCOMING
             incoming.mkdir(parents=True, exist_ok=True)
@@ -197,6 +193,12 @@ class Archive:
                     self._killpoints.hit("archive_copy")
         return digest.hexdigest(), size
 
+
+
+def _content_hash(name: str) -> str | None:
+    """The SHA-256 an archive file name holds ("<sha256>" or "<sha256>.xlsx"), else None."""
+    sha256, suffix = name[:64], name[64:]
+    return sha256 if _SHA256.fullmatch(sha256) and (not suffix or _SUFFIX.fullmatch(suffix)) else None
 
 
 def _sync(paths: Sequence[Path]) -> None:

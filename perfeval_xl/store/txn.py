@@ -27,19 +27,15 @@ class Txn:
 
     def new_ids(self, column: InstrumentedAttribute[int], count: int = 1) -> int:
         """First of `count` fresh integer keys for `column` (a primary key)."""
-        key = f"{column.class_.__tablename__}.{column.key}"
-        if key not in self._next:
-            self._next[key] = (self.session.execute(select(func.max(column))).scalar() or 0) + 1
-        first = self._next[key]
-        self._next[key] = first + count
-        return first
+        return self.next_value(f"{column.class_.__tablename__}.{column.key}",
+                               lambda: (self.session.execute(select(func.max(column))).scalar() or 0) + 1, count)
 
-    def next_value(self, key: str, first: Callable[[], int]) -> int:
-        """A counter kept for the transaction: `first()` the first time, then one more each call."""
+    def next_value(self, key: str, first: Callable[[], int], count: int = 1) -> int:
+        """A counter kept for the transaction: `first()` the first time, then `count` more each call."""
         if key not in self._next:
             self._next[key] = first()
         value = self._next[key]
-        self._next[key] = value + 1
+        self._next[key] = value + count
         return value
 
     def audit(self, action: str, entity: str, key: str, **detail: Any) -> None:
