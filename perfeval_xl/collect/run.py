@@ -18,6 +18,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from perfeval_xl.collect.background import BackgroundWriter
 from perfeval_xl.collect.bridge import file_intake, not_issued, stored_entries
 from perfeval_xl.findings import Finding
 from perfeval_xl.intake.isolation import IsolationLimits
@@ -240,24 +241,33 @@ def _archive_all(store: Store, archive: Archive, files: list[Path], progress: Pr
 def _check_and_store(store: Store, run_id: int, options: CollectOptions, issued: RegisterIndex, batch_id: str,
                      fresh: list[tuple[Path, ArchivedFile]], receipts: dict[str, list[Receipt]],
                      progress: Progress | None) -> None:
-    """Check the new files in workers and store them in input order, a chunk per transaction, as reports arrive."""
+    """Check the new files in workers and store them in input order, a chunk per transaction, as reports arrive
+    (in a background thread, so the workers keep checking while a chunk is written)."""
     check = CheckOptions(public_keys=_register_keys(issued.public_keys), expected_batch=batch_id,
                          expected_year=batch_year(store, batch_id), register_path=str(options.register.resolve()))
     isolation = IsolationLimits(workers=options.workers) if options.workers else None
     reports = iter_check_files([archived.path for _, archived in fresh], check,
                                progress=(lambda d, t: progress("check", d, t)) if progress else None,
                                isolation=isolation)
+    stored = 0
+
+    def store_chunk(chunk: list[FileIntake]) -> None:
+        nonlocal stored
+        ingest_files(store, run_id, chunk)
+        stored += len(chunk)
+        if progress:
+            progress("store", stored, len(fresh))
+
     chunk: list[FileIntake] = []
-    done = 0
-    for (path, archived), report in zip(fresh, reports):
-        chunk.append(file_intake(report, archived, path.name, tuple(receipts.get(path.name, ())),
-                                 not_issued(report, issued)))
-        if len(chunk) == STORE_CHUNK or done + len(chunk) == len(fresh):
-            ingest_files(store, run_id, chunk)
-            done += len(chunk)
-            chunk = []
-            if progress:
-                progress("store", done, len(fresh))
+    submitted = 0
+    with BackgroundWriter(store_chunk) as writer:
+        for (path, archived), report in zip(fresh, reports):
+            chunk.append(file_intake(report, archived, path.name, tuple(receipts.get(path.name, ())),
+                                     not_issued(report, issued)))
+            if len(chunk) == STORE_CHUNK or submitted + len(chunk) == len(fresh):
+                writer.submit(chunk)
+                submitted += len(chunk)
+                chunk = []
 
 
 def _register_keys(public_keys: dict[str, str]) -> dict[str, bytes]:

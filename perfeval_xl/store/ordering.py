@@ -119,7 +119,7 @@ def reorder(tx: Txn, batch_id: str, project_id: str, fresh: frozenset[int] = fro
     session = tx.session
     sub = SubmissionRow
     rows = session.execute(_VERSIONS, {"batch_id": batch_id, "project_id": project_id}).all()
-    deadline = session.execute(_DEADLINE, {"batch_id": batch_id}).scalar()
+    deadline = tx.remember(("deadline", batch_id), lambda: session.execute(_DEADLINE, {"batch_id": batch_id}).scalar())
     placements = place([
         Candidate(id=row.id, rejected=row.outcome == Outcome.REJECTED, receipt_time=row.receipt_time,
                   first_seen=row.collector_first_seen_at, seen_seq=row.seen_seq, round_no=row.first_seen_round,

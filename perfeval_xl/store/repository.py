@@ -116,13 +116,15 @@ def ingest_files(store: Store, run_id: int, intakes: Sequence[FileIntake]) -> li
     """`ingest_file` for several files in one transaction (in order): all of them are stored or none."""
     results = []
     with transaction(store, run_id) as tx:
+        stored = _stored_among(tx, [intake.file.sha256 for intake in intakes])
         for intake in intakes:
             sha256 = intake.file.sha256
-            if tx.session.get(FileRow, sha256) is not None:
+            if sha256 in stored:
                 known = _KnownFiles(tx, [sha256])
                 results.append(_note_known(tx, known, sha256, intake.file.original_name, intake.receipts))
                 continue
             ids = _store_new(tx, intake)
+            stored.add(sha256)  # the same content twice in one chunk: the second is known
             _run_file(tx, sha256, intake.file.original_name, "new")
             results.append(IngestResult(sha256=sha256, action="new", submission_ids=ids))
     return results
@@ -161,6 +163,15 @@ def decide_current(store: Store, submission_id: int, run_id: int | None = None) 
 _IN_LIMIT = 500  # hashes per IN (...): well inside SQLite's and PostgreSQL's parameter limits
 
 
+def _stored_among(tx: Txn, hashes: Sequence[str]) -> set[str]:
+    wanted = sorted(set(hashes))
+    stored: set[str] = set()
+    for start in range(0, len(wanted), _IN_LIMIT):
+        part = wanted[start:start + _IN_LIMIT]
+        stored.update(tx.session.execute(select(FileRow.sha256).where(FileRow.sha256.in_(part))).scalars())
+    return stored
+
+
 class _KnownFiles:
     """What noting stored files again needs, read in two queries for all of them."""
 
@@ -170,7 +181,7 @@ class _KnownFiles:
         self.submissions: dict[str, list[Any]] = {}
         for start in range(0, len(wanted), _IN_LIMIT):
             part = wanted[start:start + _IN_LIMIT]
-            stored = set(tx.session.execute(select(FileRow.sha256).where(FileRow.sha256.in_(part))).scalars())
+            stored = _stored_among(tx, part)
             if len(stored) < len(part):
                 raise ValueError(f"file {min(set(part) - stored)} is not stored; use ingest_file")
             for row in tx.session.execute(
@@ -215,7 +226,7 @@ def _add_receipts(tx: Txn, sha256: str, receipts: Iterable[Receipt], stored: set
 
 def _store_new(tx: Txn, intake: FileIntake) -> tuple[int, ...]:
     received = intake.file
-    round_no = tx.session.execute(_ROUND, {"run_id": tx.run_id}).scalar()
+    round_no = tx.remember(("round", tx.run_id), lambda: tx.session.execute(_ROUND, {"run_id": tx.run_id}).scalar())
     if round_no is None:
         raise ValueError(f"run {tx.run_id} is not recorded; call record_run_start first")
     tx.insert(FileRow, [{

@@ -24,6 +24,7 @@ class Txn:
         self.now: dt.datetime = store.now()
         self._next: dict[str, int] = {}
         self._deferred: dict[type[Base], list[dict[str, Any]]] = {}
+        self._remembered: dict[tuple[Any, ...], Any] = {}
 
     def new_ids(self, column: InstrumentedAttribute[int], count: int = 1) -> int:
         """First of `count` fresh integer keys for `column` (a primary key)."""
@@ -37,6 +38,13 @@ class Txn:
         value = self._next[key]
         self._next[key] = value + count
         return value
+
+    def remember(self, key: tuple[Any, ...], read: Callable[[], Any]) -> Any:
+        """`read()` once per transaction: for values nothing in the transaction changes (a run's
+        round, a batch's deadline), read for every stored file otherwise."""
+        if key not in self._remembered:
+            self._remembered[key] = read()
+        return self._remembered[key]
 
     def audit(self, action: str, entity: str, key: str, **detail: Any) -> None:
         self.insert_at_end(AuditRow, [{
