@@ -119,7 +119,7 @@ def reorder(tx: Txn, batch_id: str, project_id: str, fresh: frozenset[int] = fro
     session = tx.session
     sub = SubmissionRow
     rows = session.execute(_VERSIONS, {"batch_id": batch_id, "project_id": project_id}).all()
-    deadline = tx.remember(("deadline", batch_id), lambda: session.execute(_DEADLINE, {"batch_id": batch_id}).scalar())
+    deadline = batch_deadline(tx, batch_id)
     placements = place([
         Candidate(id=row.id, rejected=row.outcome == Outcome.REJECTED, receipt_time=row.receipt_time,
                   first_seen=row.collector_first_seen_at, seen_seq=row.seen_seq, round_no=row.first_seen_round,
@@ -139,6 +139,17 @@ def reorder(tx: Txn, batch_id: str, project_id: str, fresh: frozenset[int] = fro
         session.execute(update(sub).where(sub.id == submission_id).values(**diff))
         if submission_id not in fresh:
             _audit(tx, str(submission_id), diff, file_sha256=sha256, **where)
+
+
+def batch_deadline(tx: Txn, batch_id: str) -> dt.datetime | None:
+    return tx.remember(("deadline", batch_id),
+                       lambda: tx.session.execute(_DEADLINE, {"batch_id": batch_id}).scalar())
+
+
+def place_only_version(tx: Txn, batch_id: str, candidate: Candidate) -> Placement:
+    """The placement of a project's only version, from the values in hand: `reorder` would
+    read back just this one candidate."""
+    return place([candidate], batch_deadline(tx, batch_id))[candidate.id]
 
 
 def _audit(tx: Txn, key: str, diff: dict[str, Any], **where: str) -> None:

@@ -26,7 +26,7 @@ from perfeval_xl.store.models import (
     SubmissionIntake,
     SummaryCounts,
 )
-from perfeval_xl.store.ordering import reorder
+from perfeval_xl.store.ordering import Candidate, Placement, place_only_version, reorder
 from perfeval_xl.store.rows import distinct_findings, finding_row, fund_rows, group_rows, indicator_rows, project_row
 from perfeval_xl.store.schema import (
     FileRow,
@@ -48,6 +48,9 @@ _RECORDED = select(SubmissionRow.batch_id, SubmissionRow.project_id, SubmissionR
                    SubmissionRow.outcome, SubmissionRow.issued_version, SubmissionRow.receipt_rank,
                    SubmissionRow.is_current, SubmissionRow.needs_decision, SubmissionRow.is_late
                    ).where(SubmissionRow.id == bindparam("submission_id"))
+# A version `reorder` places after its insert.
+_UNPLACED = Placement(receipt_rank=0, is_current=False, superseded_by=None, needs_decision=False, is_late=None,
+                      received_at=None)
 _DECIDED = select(SubmissionRow.id).where(SubmissionRow.batch_id == bindparam("batch_id"),
                                           SubmissionRow.project_id == bindparam("project_id"), SubmissionRow.decided)
 
@@ -117,13 +120,15 @@ def ingest_files(store: Store, run_id: int, intakes: Sequence[FileIntake]) -> li
     results = []
     with transaction(store, run_id) as tx:
         stored = _stored_among(tx, [intake.file.sha256 for intake in intakes])
+        versioned = _projects_with_versions(tx, {(sub.batch_id or "", sub.project_id)
+                                                 for intake in intakes for sub in intake.submissions})
         for intake in intakes:
             sha256 = intake.file.sha256
             if sha256 in stored:
                 known = _KnownFiles(tx, [sha256])
                 results.append(_note_known(tx, known, sha256, intake.file.original_name, intake.receipts))
                 continue
-            ids = _store_new(tx, intake)
+            ids = _store_new(tx, intake, versioned)
             stored.add(sha256)  # the same content twice in one chunk: the second is known
             _run_file(tx, sha256, intake.file.original_name, "new")
             results.append(IngestResult(sha256=sha256, action="new", submission_ids=ids))
@@ -224,30 +229,56 @@ def _add_receipts(tx: Txn, sha256: str, receipts: Iterable[Receipt], stored: set
     return added
 
 
-def _store_new(tx: Txn, intake: FileIntake) -> tuple[int, ...]:
+def _store_new(tx: Txn, intake: FileIntake, versioned: set[tuple[str, str]]) -> tuple[int, ...]:
+    """Store a new file; `versioned` holds the (batch, project) pairs with a stored version (updated here)."""
     received = intake.file
     round_no = tx.remember(("round", tx.run_id), lambda: tx.session.execute(_ROUND, {"run_id": tx.run_id}).scalar())
     if round_no is None:
         raise ValueError(f"run {tx.run_id} is not recorded; call record_run_start first")
+    seen_seq = tx.new_ids(FileRow.seen_seq)
     tx.insert(FileRow, [{
         "sha256": received.sha256, "size": received.size, "format": received.format,
         "original_name": received.original_name, "archive_path": received.archive_path,
-        "outcome": intake.outcome.value, "seen_seq": tx.new_ids(FileRow.seen_seq), "first_seen_round": round_no,
+        "outcome": intake.outcome.value, "seen_seq": seen_seq, "first_seen_round": round_no,
         "collector_first_seen_at": tx.now,
     }])
     tx.audit("file.received", "files", received.sha256, original_name=received.original_name,
              size=received.size, outcome=intake.outcome.value)
     _add_receipts(tx, received.sha256, intake.receipts, set())  # a new file has no receipts yet
-    ids = tuple(_store_submission(tx, received.sha256, sub) for sub in intake.submissions)
+    receipt_time = min((r.received_at for r in intake.receipts), default=None)
+    stored: list[tuple[int, SubmissionIntake, Placement | None]] = []
+    for sub in intake.submissions:
+        key = (sub.batch_id or "", sub.project_id)
+        submission_id = tx.new_ids(SubmissionRow.id)
+        placement = None
+        if key not in versioned:  # its project's only version: placed without reading anything back
+            placement = place_only_version(tx, key[0], Candidate(
+                id=submission_id, rejected=sub.outcome is Outcome.REJECTED, receipt_time=receipt_time,
+                first_seen=tx.now, seen_seq=seen_seq, round_no=round_no, decided=False))
+            versioned.add(key)
+        _store_submission(tx, received.sha256, sub, submission_id, placement)
+        stored.append((submission_id, sub, placement))
+    ids = tuple(submission_id for submission_id, _, _ in stored)
     _store_findings(tx, received.sha256, None, intake.findings)
     fresh = frozenset(ids)
-    for sub in intake.submissions:
-        if sub.outcome is not Outcome.REJECTED:
-            _reset_decisions(tx, sub.batch_id or "", sub.project_id)
-        reorder(tx, sub.batch_id or "", sub.project_id, fresh)
-    for submission_id in ids:
-        _audit_recorded(tx, submission_id)
+    for _, sub, placement in stored:
+        if placement is None:
+            if sub.outcome is not Outcome.REJECTED:
+                _reset_decisions(tx, sub.batch_id or "", sub.project_id)
+            reorder(tx, sub.batch_id or "", sub.project_id, fresh)
+    for submission_id, sub, placement in stored:
+        _audit_recorded(tx, submission_id, received.sha256, sub, placement)
     return ids
+
+
+def _projects_with_versions(tx: Txn, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    projects = sorted({project_id for _, project_id in keys})
+    found: set[tuple[str, str]] = set()
+    for start in range(0, len(projects), _IN_LIMIT):
+        found.update(tuple(row) for row in tx.session.execute(
+            select(SubmissionRow.batch_id, SubmissionRow.project_id).distinct()
+            .where(SubmissionRow.project_id.in_(projects[start:start + _IN_LIMIT]))))
+    return found & keys
 
 
 def _reset_decisions(tx: Txn, batch_id: str, project_id: str) -> None:
@@ -259,14 +290,17 @@ def _reset_decisions(tx: Txn, batch_id: str, project_id: str) -> None:
                  project_id=project_id)
 
 
-def _store_submission(tx: Txn, sha256: str, sub: SubmissionIntake) -> int:
-    submission_id = tx.new_ids(SubmissionRow.id)
+def _store_submission(tx: Txn, sha256: str, sub: SubmissionIntake, submission_id: int,
+                      placement: Placement | None) -> None:
+    """Insert a version: placed already when it is its project's only one, else by `reorder` afterwards."""
+    where = placement or _UNPLACED
     tx.insert(SubmissionRow, [{
         "id": submission_id, "file_sha256": sha256, "project_id": sub.project_id, "batch_id": sub.batch_id or "",
         "issued_version": sub.issued_version, "outcome": sub.outcome.value,
         "inputs_json": sub.inputs.model_dump_json() if sub.inputs is not None else None,
-        "received_at": None, "receipt_rank": 0, "is_late": None, "is_current": False, "superseded_by": None,
-        "needs_decision": False, "decided": False,
+        "received_at": where.received_at, "receipt_rank": where.receipt_rank, "is_late": where.is_late,
+        "is_current": where.is_current, "superseded_by": where.superseded_by,
+        "needs_decision": where.needs_decision, "decided": False,
     }])
     result = sub.result
     if result is not None:
@@ -276,7 +310,6 @@ def _store_submission(tx: Txn, sha256: str, sub: SubmissionIntake) -> int:
         tx.insert_at_end(IndicatorResultRow, indicator_rows(submission_id, result))
     _store_findings(tx, sha256, submission_id, distinct_findings(
         sub.findings, result.findings if result is not None else ()))
-    return submission_id
 
 
 def _store_findings(tx: Txn, sha256: str, submission_id: int | None, findings: Iterable[Any]) -> None:
@@ -288,9 +321,16 @@ def _store_findings(tx: Txn, sha256: str, submission_id: int | None, findings: I
                            for offset, item in enumerate(items)])
 
 
-def _audit_recorded(tx: Txn, submission_id: int) -> None:
-    row = tx.session.execute(_RECORDED, {"submission_id": submission_id}).one()
-    tx.audit("submission.recorded", "submissions", str(submission_id), **row._asdict())
+def _audit_recorded(tx: Txn, submission_id: int, sha256: str, sub: SubmissionIntake,
+                    placement: Placement | None) -> None:
+    if placement is None:
+        detail = tx.session.execute(_RECORDED, {"submission_id": submission_id}).one()._asdict()
+    else:  # the columns of _RECORDED, in its order, as just inserted
+        detail = {"batch_id": sub.batch_id or "", "project_id": sub.project_id, "file_sha256": sha256,
+                  "outcome": sub.outcome.value, "issued_version": sub.issued_version,
+                  "receipt_rank": placement.receipt_rank, "is_current": placement.is_current,
+                  "needs_decision": placement.needs_decision, "is_late": placement.is_late}
+    tx.audit("submission.recorded", "submissions", str(submission_id), **detail)
 
 
 def _run_file(tx: Txn, sha256: str, file_name: str, action: IngestAction) -> None:
