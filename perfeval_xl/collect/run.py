@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -113,7 +114,12 @@ def returned_files(folder: Path) -> list[Path]:
 
 
 def collect(options: CollectOptions, progress: Progress | None = None) -> CollectResult:
-    """Archive, check and store the folder's new files; re-running on an unchanged folder only adds a run record."""
+    """Archive, check and store the folder's new files; re-running on an unchanged folder only adds a run record.
+
+    Overlapped where nothing depends on order: the manifest is read (in a child process)
+    while the files are archived, and the imports and every store write run in a
+    background thread while the workers check.
+    """
     inputs = _input_hashes(options)
     files = returned_files(options.returns)
     receipts: dict[str, list[Receipt]] = {}
@@ -130,22 +136,31 @@ def collect(options: CollectOptions, progress: Progress | None = None) -> Collec
             archive.clean_incoming()
             last = last_completed_run(store, "collect") or {}
             unchanged = all(last.get(k) == v for k, v in inputs.items())
-            # The register is indexed once: when it changed (imports) or when new files are checked.
-            batch_id, issued = (str(last["batch_id"]), None) if unchanged else _import_inputs(store, options)
+            with _RosterReader(None if unchanged else options.manifest) as roster_reader:
+                known, fresh = _archive_all(store, archive, files, progress, roster_reader.raise_if_invalid)
+                roster = roster_reader.result()
+            if roster is None:
+                batch_id, issued = str(last["batch_id"]), None
+                year = batch_year(store, batch_id)
+            else:
+                batch_id, year = roster.batch.batch_id, roster.batch.year
+                issued = load_register(options.register, batch_id)  # the right register, before anything is stored
             run_id = record_run_start(store, "collect", {"returns": str(options.returns),
                                                          "receipts": str(options.receipts or ""),
                                                          "batch_id": batch_id, **inputs})
-            if issued is not None:
-                _import_register(store, issued, batch_id, run_id)
-            known, fresh = _archive_all(store, archive, files, progress)
-            changed = not unchanged
-            for start in range(0, len(known), STORE_CHUNK):
-                results = record_known_files(store, run_id, [(sha, path.name, tuple(receipts.get(path.name, ())))
-                                                             for path, sha in known[start:start + STORE_CHUNK]])
-                changed = changed or any(r.action != "known" for r in results)
-            if fresh:
-                issued = issued or load_register(options.register, batch_id)
-                _check_and_store(store, run_id, options, issued, batch_id, fresh, receipts, progress)
+            actions: list[str] = []
+            with BackgroundWriter() as writer:
+                if roster is not None and issued is not None:
+                    writer.submit(import_manifest_projects, store, roster)
+                    writer.submit(_import_register, store, issued, batch_id, run_id)
+                for start in range(0, len(known), STORE_CHUNK):
+                    part = known[start:start + STORE_CHUNK]
+                    writer.submit(_record_known, store, run_id,
+                                  [(sha, path.name, tuple(receipts.get(path.name, ()))) for path, sha in part], actions)
+                if fresh:
+                    issued = issued or load_register(options.register, batch_id)
+                    _check_and_store(writer, store, run_id, options, issued, batch_id, year, fresh, receipts, progress)
+            changed = not unchanged or any(action != "known" for action in actions)
             exports = [options.exports_dir / "results.csv", options.exports_dir / "findings.csv"]
             if changed or fresh or not all(path.is_file() for path in exports):
                 export_results(store, exports[0], batch_id, killpoints=killpoints)
@@ -159,6 +174,11 @@ def collect(options: CollectOptions, progress: Progress | None = None) -> Collec
                          counts=counts, exports=exports)
 
 
+def _record_known(store: Store, run_id: int, files: list[tuple[str, str, tuple[Receipt, ...]]],
+                  actions: list[str]) -> None:
+    actions.extend(result.action for result in record_known_files(store, run_id, files))
+
+
 def _input_hashes(options: CollectOptions) -> dict[str, str]:
     """The manifest's and the register's SHA-256: when both equal the last run's, neither is read again."""
     if not options.manifest.is_file():
@@ -168,30 +188,74 @@ def _input_hashes(options: CollectOptions) -> dict[str, str]:
     return {"manifest_sha256": sha256_file(options.manifest)[0], "register_sha256": sha256_file(options.register)[0]}
 
 
-def _import_inputs(store: Store, options: CollectOptions) -> tuple[str, RegisterIndex]:
-    """Read the manifest's batch and project list into the store; the batch id and the register's index."""
-    # In a short-lived process: parsing a large manifest peaks at hundreds of MB, which
-    # this process would otherwise keep through the whole run (freed memory stays mapped).
-    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as child:
-        roster = child.submit(_read_roster, options.manifest).result()
-    if not isinstance(roster, Roster):
-        first = roster[0] if roster else None
-        where = f"{first.location.describe()}：{first.message()}" if first else ""
-        raise CollectError(f"清单有 {len(roster)} 处问题，第一处：{where}。"
-                           "请运行 perfeval validate-manifest 查看全部。")
-    issued = load_register(options.register, roster.batch.batch_id)  # the right register, before anything is stored
-    import_manifest_projects(store, roster)
-    return roster.batch.batch_id, issued
+class _RosterReader:
+    """The manifest's roster, read in a one-shot child process while the parent archives.
+
+    A child: parsing a large manifest peaks at hundreds of MB, which this process would
+    otherwise keep through the whole run (freed memory stays mapped). One-shot, not a
+    pool: it exits once its answer is taken, or when its send fails because this process
+    died, so a killed collector leaves no idle child behind.
+    """
+
+    def __init__(self, manifest: Path | None) -> None:
+        self._manifest = manifest
+        self._process: BaseProcess | None = None
+        self._answer: Connection | None = None
+        self._roster: Roster | list[Finding] | None = None
+
+    def __enter__(self) -> _RosterReader:
+        if self._manifest is not None:
+            context = get_context("spawn")
+            self._answer, sender = context.Pipe(duplex=False)
+            self._process = context.Process(target=_read_roster, args=(self._manifest, sender), daemon=True)
+            self._process.start()
+            sender.close()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._process is not None:
+            if self._roster is None:
+                self._process.kill()  # left early: its answer is not wanted
+            self._process.join()
+            assert self._answer is not None
+            self._answer.close()
+
+    def raise_if_invalid(self) -> None:
+        """Stop early (between archive chunks) when the manifest already proved invalid."""
+        if self._answer is not None and self._roster is None and self._answer.poll():
+            self.result()
+
+    def result(self) -> Roster | None:
+        """The roster (None when the manifest is not read again); CollectError when it is invalid."""
+        if self._answer is None:
+            return None
+        if self._roster is None:
+            try:
+                self._roster = self._answer.recv()
+            except EOFError:
+                raise CollectError("读取项目清单的子进程意外退出（内存不足？），本次运行未做任何改动。") from None
+        roster = self._roster
+        if not isinstance(roster, Roster):
+            first = roster[0] if roster else None
+            where = f"{first.location.describe()}：{first.message()}" if first else ""
+            raise CollectError(f"清单有 {len(roster)} 处问题，第一处：{where}。"
+                               "请运行 perfeval validate-manifest 查看全部。")
+        return roster
 
 
-def _read_roster(path: Path) -> Roster | list[Finding]:
-    """The roster, or the findings that make it invalid (ManifestError itself does not pickle)."""
+def _read_roster(path: Path, answer: Connection) -> None:
+    """Send the roster, or the findings that make it invalid (ManifestError itself does not pickle)."""
     from perfeval_xl.manifest import ManifestError
 
     try:
-        return load_roster(path)
+        result: Roster | list[Finding] = load_roster(path)
     except ManifestError as exc:
-        return exc.findings
+        result = exc.findings
+    try:
+        answer.send(result)
+    except BrokenPipeError:
+        pass  # the collector is gone
+    answer.close()
 
 
 def _import_register(store: Store, issued: RegisterIndex, batch_id: str, run_id: int) -> None:
@@ -204,8 +268,8 @@ def _import_register(store: Store, issued: RegisterIndex, batch_id: str, run_id:
     import_register(store, stored_entries(e for e in new if e is not None and e.batch.batch_id == batch_id), run_id)
 
 
-def _archive_all(store: Store, archive: Archive, files: list[Path], progress: Progress | None
-                 ) -> tuple[list[tuple[Path, str]], list[tuple[Path, ArchivedFile]]]:
+def _archive_all(store: Store, archive: Archive, files: list[Path], progress: Progress | None,
+                 between_chunks: Callable[[], None]) -> tuple[list[tuple[Path, str]], list[tuple[Path, ArchivedFile]]]:
     """(path, sha256) of files already stored, (path, archived copy) of the others."""
     stored = known_hashes(store)
     archived_already = archive.contents()
@@ -223,6 +287,7 @@ def _archive_all(store: Store, archive: Archive, files: list[Path], progress: Pr
             others.append(path)
     fresh: list[tuple[Path, ArchivedFile]] = []
     for start in range(0, len(others), ARCHIVE_CHUNK):
+        between_chunks()
         chunk = others[start:start + ARCHIVE_CHUNK]
         for path, archived in zip(chunk, archive.put_all(chunk)):
             if archived.sha256 in stored:
@@ -238,13 +303,12 @@ def _archive_all(store: Store, archive: Archive, files: list[Path], progress: Pr
     return known, fresh
 
 
-def _check_and_store(store: Store, run_id: int, options: CollectOptions, issued: RegisterIndex, batch_id: str,
-                     fresh: list[tuple[Path, ArchivedFile]], receipts: dict[str, list[Receipt]],
-                     progress: Progress | None) -> None:
-    """Check the new files in workers and store them in input order, a chunk per transaction, as reports arrive
-    (in a background thread, so the workers keep checking while a chunk is written)."""
+def _check_and_store(writer: BackgroundWriter, store: Store, run_id: int, options: CollectOptions,
+                     issued: RegisterIndex, batch_id: str, year: int | None, fresh: list[tuple[Path, ArchivedFile]],
+                     receipts: dict[str, list[Receipt]], progress: Progress | None) -> None:
+    """Check the new files in workers; the writer stores them in input order, a chunk per transaction."""
     check = CheckOptions(public_keys=_register_keys(issued.public_keys), expected_batch=batch_id,
-                         expected_year=batch_year(store, batch_id), register_path=str(options.register.resolve()))
+                         expected_year=year, register_path=str(options.register.resolve()))
     isolation = IsolationLimits(workers=options.workers) if options.workers else None
     reports = iter_check_files([archived.path for _, archived in fresh], check,
                                progress=(lambda d, t: progress("check", d, t)) if progress else None,
@@ -260,14 +324,13 @@ def _check_and_store(store: Store, run_id: int, options: CollectOptions, issued:
 
     chunk: list[FileIntake] = []
     submitted = 0
-    with BackgroundWriter(store_chunk) as writer:
-        for (path, archived), report in zip(fresh, reports):
-            chunk.append(file_intake(report, archived, path.name, tuple(receipts.get(path.name, ())),
-                                     not_issued(report, issued)))
-            if len(chunk) == STORE_CHUNK or submitted + len(chunk) == len(fresh):
-                writer.submit(chunk)
-                submitted += len(chunk)
-                chunk = []
+    for (path, archived), report in zip(fresh, reports):
+        chunk.append(file_intake(report, archived, path.name, tuple(receipts.get(path.name, ())),
+                                 not_issued(report, issued)))
+        if len(chunk) == STORE_CHUNK or submitted + len(chunk) == len(fresh):
+            writer.submit(store_chunk, chunk)
+            submitted += len(chunk)
+            chunk = []
 
 
 def _register_keys(public_keys: dict[str, str]) -> dict[str, bytes]:

@@ -17,9 +17,9 @@ def test_items_are_written_in_order_by_one_other_thread() -> None:
         written.append(item)
         threads.add(threading.current_thread().name)
 
-    with BackgroundWriter(write, depth=2) as writer:
+    with BackgroundWriter(depth=2) as writer:
         for item in range(50):
-            writer.submit(item)
+            writer.submit(write, item)
     assert written == list(range(50))
     assert threads == {"perfeval-store"}
 
@@ -33,9 +33,9 @@ def test_a_write_error_reaches_the_submitter_and_stops_later_writes() -> None:
         written.append(item)
 
     with pytest.raises(RuntimeError, match="disk full"):
-        with BackgroundWriter(write, depth=1) as writer:
+        with BackgroundWriter(depth=1) as writer:
             for item in range(100):
-                writer.submit(item)
+                writer.submit(write, item)
     assert written == [0, 1, 2]
 
 
@@ -44,8 +44,8 @@ def test_an_error_in_the_last_write_is_raised_on_leaving() -> None:
         raise ValueError(f"bad {item}")
 
     with pytest.raises(ValueError, match="bad 0"):
-        with BackgroundWriter(write) as writer:
-            writer.submit(0)
+        with BackgroundWriter() as writer:
+            writer.submit(write, 0)
 
 
 def test_an_interrupted_submitter_drops_the_items_not_started() -> None:
@@ -60,11 +60,11 @@ def test_an_interrupted_submitter_drops_the_items_not_started() -> None:
         written.append(item)
 
     with pytest.raises(KeyboardInterrupt):
-        with BackgroundWriter(write, depth=4) as writer:
-            writer.submit(0)
+        with BackgroundWriter(depth=4) as writer:
+            writer.submit(write, 0)
             started.wait(5)
-            writer.submit(1)
-            writer.submit(2)
+            writer.submit(write, 1)
+            writer.submit(write, 2)
             # Item 0 is still being written when the interruption reaches the writer.
             threading.Timer(0.3, release.set).start()
             raise KeyboardInterrupt

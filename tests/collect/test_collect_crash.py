@@ -28,9 +28,11 @@ from tests.store.test_crash import _hashes, _tree
 REPO = Path(__file__).resolve().parents[2]
 SEED = 20251121
 # Files are stored a chunk per transaction, so a run commits only a few times: the points
-# are chosen so that each run is killed somewhere different, before and after the files are stored.
-INJECTED = ["archive_copy:2", "archive_copy:7", "db_commit:1", "archive_copy:3", "db_commit:2", "db_commit:3",
-            "export_write:1", "export_write:2", "db_commit:4", "db_commit:5", "db_commit:1", "db_commit:2"]
+# are chosen so that each run is killed somewhere different, before and after the files are
+# stored. A run archives everything before its first commit (the run record), then imports
+# the manifest and register and stores the chunks (in the background writer thread).
+INJECTED = ["archive_copy:2", "archive_copy:7", "db_commit:1", "db_commit:2", "db_commit:3", "db_commit:4",
+            "export_write:1", "export_write:2", "db_commit:5", "db_commit:1", "db_commit:2", "archive_copy:3"]
 
 
 class RealCollector:
