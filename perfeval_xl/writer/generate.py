@@ -4,9 +4,9 @@ Workbooks are written into a temporary folder beside the output and moved into p
 only when every project succeeded, so an invalid manifest or a failure leaves
 nothing half-written. Output is byte-identical for the same input.
 
-Memory stays flat with the batch's size: the manifest can come a part at a time
-(manifest.parts), workers are spawned before any project is sent and get their
-projects pickled, a few jobs at a time, and register lines wait on disk.
+Memory stays flat with the batch's size: a large manifest comes in chunks that the
+workers validate (manifest.parts), the parent sends only a few chunks ahead to
+spawned workers, and register lines wait on disk.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from perfeval_xl.atomic import atomic_writer
-from perfeval_xl.engine.profile import ScoringProfile
 from perfeval_xl.integrity.keys import load_private_key
 from perfeval_xl.integrity.register import (
     RegisterEntry,
@@ -35,9 +34,8 @@ from perfeval_xl.integrity.register import (
 from perfeval_xl.layout.flavour import FLAVOURS, NATIVE, Flavour
 from perfeval_xl.manifest.build import LoadedManifest
 from perfeval_xl.manifest.load import ManifestError
-from perfeval_xl.manifest.parts import ManifestParts, whole
-from perfeval_xl.model import Batch, Project, ProjectInputs
-from perfeval_xl.model.framework import Framework
+from perfeval_xl.manifest.parts import Chunk, InvalidChunk, ManifestParts, whole
+from perfeval_xl.model import Project, ProjectInputs
 from perfeval_xl.writer.workbook import write_project
 from perfeval_xl.writer.xlwings_template import XlwingsTemplateError, vba_project
 
@@ -51,10 +49,7 @@ class GenerateError(Exception):
 
 @dataclass(frozen=True)
 class Job:
-    batch: Batch
-    profile: ScoringProfile
-    frameworks: dict[str, Framework]
-    projects: tuple[Project, ...]
+    chunk: Chunk  # validated in the worker when it comes straight from the manifest file
     inputs: dict[str, ProjectInputs]
     previous: dict[str, RegisterEntry]
     key_path: str | None  # workers load the key themselves: key objects do not pickle
@@ -85,11 +80,12 @@ class Issued:
 
 
 def _write_chunk(job: Job, folder: str) -> list[Issued]:
+    chunk = job.chunk.load()
     keypair = load_private_key(Path(job.key_path)) if job.key_path else None
     out = []
-    for project in job.projects:
+    for project in chunk.projects:
         path = Path(folder) / workbook_name(project, job.flavour.suffix)
-        entry = write_project(path, job.batch, project, job.profile, job.frameworks[project.framework],
+        entry = write_project(path, chunk.batch, project, chunk.profile, chunk.frameworks[project.framework],
                               job.inputs.get(project.id), keypair, job.previous.get(project.id),
                               flavour=job.flavour, vba_project=job.vba_project)
         out.append(Issued(entry.project_id, entry.issued_version, entry.payload_hash, entry.file,
@@ -121,14 +117,14 @@ def generate(
     if isinstance(manifest, LoadedManifest):
         if not manifest.ok or manifest.manifest is None or manifest.profile is None:
             raise GenerateError("清单有错误，未生成任何工作簿；请先运行 perfeval validate-manifest 查看。")
-    parts = whole(manifest) if isinstance(manifest, LoadedManifest) else manifest
+    parts = whole(manifest, CHUNK) if isinstance(manifest, LoadedManifest) else manifest
     try:
         return _generate(parts, Path(out_dir), force, workers, inputs or {}, key_path, register_path, progress,
                          formulas)
     except ManifestError:
         raise
     except Exception:
-        parts.check_rest()
+        parts.check()  # an invalid manifest is what is reported
         raise
 
 
@@ -161,6 +157,7 @@ def _generate(
     known = {(e.project_id, e.issued_version, e.payload_hash) for e in history}
     jobs = _jobs(parts, inputs, previous, str(key_path) if key_path else None, flavour, vba)
     files: list[str] = []
+    ids: set[str] = set()
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     # New register lines wait on disk: at 10,000 workbooks they are ~185 MB.
     with tempfile.TemporaryFile(dir=out_dir.parent) as spool:
@@ -169,6 +166,9 @@ def _generate(
         def take(issued: list[Issued]) -> None:
             nonlocal new
             for one in issued:
+                if one.project_id in ids:
+                    raise InvalidChunk(f"project id {one.project_id} is used twice")
+                ids.add(one.project_id)
                 files.append(one.file)
                 if (one.project_id, one.issued_version, one.payload_hash) not in known:
                     spool.write((one.line + "\n").encode("utf-8"))
@@ -177,7 +177,7 @@ def _generate(
                 progress(len(issued))
 
         try:
-            _run(jobs, parts.total, staging, workers, take)
+            _run(jobs, parts.count, staging, workers, take)
             _replace_dir(staging, out_dir)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -199,17 +199,13 @@ def _jobs(
     flavour: Flavour,
     vba: bytes | None,
 ) -> Iterator[Job]:
-    for loaded in parts:
-        assert loaded.manifest is not None and loaded.profile is not None
-        projects = loaded.manifest.projects
-        for start in range(0, len(projects), CHUNK):
-            chunk = projects[start:start + CHUNK]
-            yield Job(loaded.manifest.batch, loaded.profile, {p.framework: loaded.frameworks[p.framework] for p in chunk},
-                      chunk, {p.id: inputs[p.id] for p in chunk if p.id in inputs},
-                      {p.id: previous[p.id] for p in chunk if p.id in previous}, key_path, flavour, vba)
+    for chunk in parts.chunks():
+        ids = chunk.ids()
+        yield Job(chunk, {i: inputs[i] for i in ids if i in inputs}, {i: previous[i] for i in ids if i in previous},
+                  key_path, flavour, vba)
 
 
-def _run(jobs: Iterator[Job], total: int, staging: Path, workers: int | None,
+def _run(jobs: Iterator[Job], count: int, staging: Path, workers: int | None,
          take: Callable[[list[Issued]], None]) -> None:
     """Write every job's workbooks, handing each job's results to `take` in job order.
 
@@ -217,7 +213,7 @@ def _run(jobs: Iterator[Job], total: int, staging: Path, workers: int | None,
     (which holds the parsed manifest) in its RSS. At most two jobs per worker are in
     flight, so the parent holds only those, never the whole batch.
     """
-    workers = min(workers or os.cpu_count() or 1, -(-total // CHUNK))
+    workers = min(workers or os.cpu_count() or 1, count)
     if workers <= 1:
         for job in jobs:
             take(_write_chunk(job, str(staging)))
