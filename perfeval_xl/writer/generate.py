@@ -53,6 +53,7 @@ class Job:
     inputs: dict[str, ProjectInputs]
     previous: dict[str, RegisterEntry]
     key_path: str | None  # workers load the key themselves: key objects do not pickle
+    lines: str  # where the worker writes the chunk's register lines
     flavour: Flavour = NATIVE
     vba_project: bytes | None = None
 
@@ -65,31 +66,32 @@ def workbook_name(project: Project, suffix: str = ".xlsx") -> str:
 
 @dataclass(frozen=True)
 class Issued:
-    """What a worker sends back for one workbook: the register's key fields and its register line.
+    """What a worker sends back for one workbook: the register's key fields.
 
-    The line is made in the worker: sending whole RegisterEntry objects (each carries the
-    project, profile, framework and batch) back and serialising them in the parent was a
-    serial step of ~2 ms per workbook.
+    Its register line (~18 KB: batch, profile, framework and project as issued) is made
+    in the worker and written to the job's `lines` file: serialising RegisterEntry
+    objects in the parent was a serial step of ~2 ms per workbook, and sending the lines
+    through the parent grew its heap with the batch.
     """
 
     project_id: str
     issued_version: int
     payload_hash: str
     file: str
-    line: str
 
 
 def _write_chunk(job: Job, folder: str) -> list[Issued]:
     chunk = job.chunk.load()
     keypair = load_private_key(Path(job.key_path)) if job.key_path else None
     out = []
-    for project in chunk.projects:
-        path = Path(folder) / workbook_name(project, job.flavour.suffix)
-        entry = write_project(path, chunk.batch, project, chunk.profile, chunk.frameworks[project.framework],
-                              job.inputs.get(project.id), keypair, job.previous.get(project.id),
-                              flavour=job.flavour, vba_project=job.vba_project)
-        out.append(Issued(entry.project_id, entry.issued_version, entry.payload_hash, entry.file,
-                          register_line(entry)))
+    with open(job.lines, "wb") as lines:
+        for project in chunk.projects:
+            path = Path(folder) / workbook_name(project, job.flavour.suffix)
+            entry = write_project(path, chunk.batch, project, chunk.profile, chunk.frameworks[project.framework],
+                                  job.inputs.get(project.id), keypair, job.previous.get(project.id),
+                                  flavour=job.flavour, vba_project=job.vba_project)
+            lines.write((register_line(entry) + "\n").encode("utf-8"))
+            out.append(Issued(entry.project_id, entry.issued_version, entry.payload_hash, entry.file))
     return out
 
 
@@ -155,24 +157,26 @@ def _generate(
     history = read_register(register_path)
     previous = latest_versions(history)
     known = {(e.project_id, e.issued_version, e.payload_hash) for e in history}
-    jobs = _jobs(parts, inputs, previous, str(key_path) if key_path else None, flavour, vba)
     files: list[str] = []
     ids: set[str] = set()
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    jobs = _jobs(parts, inputs, previous, str(key_path) if key_path else None, staging, flavour, vba)
     # New register lines wait on disk: at 10,000 workbooks they are ~185 MB.
     with tempfile.TemporaryFile(dir=out_dir.parent) as spool:
         new = 0
 
-        def take(issued: list[Issued]) -> None:
+        def take(job: Job, issued: list[Issued]) -> None:
             nonlocal new
-            for one in issued:
-                if one.project_id in ids:
-                    raise InvalidChunk(f"project id {one.project_id} is used twice")
-                ids.add(one.project_id)
-                files.append(one.file)
-                if (one.project_id, one.issued_version, one.payload_hash) not in known:
-                    spool.write((one.line + "\n").encode("utf-8"))
-                    new += 1
+            with open(job.lines, "rb") as lines:
+                for one, line in zip(issued, lines, strict=True):
+                    if one.project_id in ids:
+                        raise InvalidChunk(f"project id {one.project_id} is used twice")
+                    ids.add(one.project_id)
+                    files.append(one.file)
+                    if (one.project_id, one.issued_version, one.payload_hash) not in known:
+                        spool.write(line)
+                        new += 1
+            os.unlink(job.lines)
             if progress:
                 progress(len(issued))
 
@@ -196,17 +200,18 @@ def _jobs(
     inputs: dict[str, ProjectInputs],
     previous: dict[str, RegisterEntry],
     key_path: str | None,
+    staging: Path,
     flavour: Flavour,
     vba: bytes | None,
 ) -> Iterator[Job]:
-    for chunk in parts.chunks():
+    for n, chunk in enumerate(parts.chunks()):
         ids = chunk.ids()
         yield Job(chunk, {i: inputs[i] for i in ids if i in inputs}, {i: previous[i] for i in ids if i in previous},
-                  key_path, flavour, vba)
+                  key_path, str(staging / f".register-{n:05d}.jsonl"), flavour, vba)
 
 
 def _run(jobs: Iterator[Job], count: int, staging: Path, workers: int | None,
-         take: Callable[[list[Issued]], None]) -> None:
+         take: Callable[[Job, list[Issued]], None]) -> None:
     """Write every job's workbooks, handing each job's results to `take` in job order.
 
     Workers are spawned, not forked: a forked worker would carry the parent's heap
@@ -216,19 +221,21 @@ def _run(jobs: Iterator[Job], count: int, staging: Path, workers: int | None,
     workers = min(workers or os.cpu_count() or 1, count)
     if workers <= 1:
         for job in jobs:
-            take(_write_chunk(job, str(staging)))
+            take(job, _write_chunk(job, str(staging)))
         return
-    pending: deque[Future[list[Issued]]] = deque()
+    pending: deque[tuple[Job, Future[list[Issued]]]] = deque()
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
         try:
             for job in jobs:
-                pending.append(pool.submit(_write_chunk, job, str(staging)))
+                pending.append((job, pool.submit(_write_chunk, job, str(staging))))
                 if len(pending) > 2 * workers:
-                    take(pending.popleft().result())
+                    done, future = pending.popleft()
+                    take(done, future.result())
             while pending:
-                take(pending.popleft().result())
+                done, future = pending.popleft()
+                take(done, future.result())
         except BaseException:
-            for future in pending:
+            for _, future in pending:
                 future.cancel()
             raise
 
