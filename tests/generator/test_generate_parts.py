@@ -106,3 +106,19 @@ def test_the_command_reports_a_chunk_error_as_before(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "清单有 1 处错误，未生成任何工作簿" in result.output and "projects[26]" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.json"]
+
+
+def test_a_reissue_from_chunks_continues_the_register_as_from_the_whole_manifest(tmp_path: Path) -> None:
+    def change_target(data: dict) -> None:
+        data["projects"][-1]["indicators"][1]["target_text"] = "≥99%"
+
+    first, second = SAMPLES, _json_manifest(tmp_path, change_target)
+    for name, read in (("whole", load_manifest), ("chunked", lambda path: manifest_parts(path, size=8))):
+        out = tmp_path / name
+        generate(read(first), out, workers=1)
+        generate(read(first), out, force=True, workers=1)  # unchanged: nothing new in the register
+        generate(read(second), out, force=True, workers=2)
+    whole_register = (tmp_path / "whole.register.jsonl").read_bytes()
+    assert (tmp_path / "chunked.register.jsonl").read_bytes() == whole_register
+    assert len(whole_register.splitlines()) == len(contents(tmp_path / "whole")) + 1  # the last project's version 2
+    assert contents(tmp_path / "chunked") == contents(tmp_path / "whole")
