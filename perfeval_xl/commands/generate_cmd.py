@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -11,7 +11,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from perfeval_xl.integrity.register import default_register_path
 from perfeval_xl.layout.flavour import FLAVOURS
-from perfeval_xl.manifest import read_manifest
+from perfeval_xl.manifest import ManifestError
+from perfeval_xl.manifest.parts import manifest_parts
 from perfeval_xl.integrity.errors import IntegrityError as KeyFileError
 
 
@@ -38,22 +39,18 @@ def generate_command(
     if formulas not in FLAVOURS:
         console.print(f"[red]未知的 --formulas {formulas}；可用：{'、'.join(FLAVOURS)}[/red]")
         raise typer.Exit(2)
-    loaded = read_manifest(manifest)
-    if not loaded.ok or loaded.manifest is None:
-        errors = [f for f in loaded.findings if f.severity in ("reject", "error")]
-        console.print(f"[red]清单有 {len(errors)} 处错误，未生成任何工作簿：[/red]")
-        for f in errors[:20]:
-            console.print(f"  {f.location.describe()}：{f.message()}")
-        if len(errors) > 20:
-            console.print(f"  ……另有 {len(errors) - 20} 处，请运行 perfeval validate-manifest 查看全部。")
-        raise typer.Exit(1)
-    total = len(loaded.manifest.projects)
+    try:
+        parts = manifest_parts(manifest)  # a large batch is validated and generated a part at a time
+    except ManifestError as exc:
+        _report_invalid(console, exc)
     with Progress(TextColumn("生成工作簿"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
-        task = bar.add_task("generate", total=total)
+        task = bar.add_task("generate", total=parts.total)
         try:
-            paths = generate(loaded, out, force=force, workers=workers or None, key_path=key,
+            paths = generate(parts, out, force=force, workers=workers or None, key_path=key,
                              register_path=register, progress=lambda n: bar.advance(task, n), formulas=formulas)
+        except ManifestError as exc:
+            _report_invalid(console, exc)
         except (GenerateError, IssueError, KeyFileError) as exc:
             console.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from exc
@@ -61,3 +58,13 @@ def generate_command(
     console.print(f"发放登记簿：{register or default_register_path(out)}（由财政部门留存，回收时使用）")
     if key is None:
         console.print("[yellow]未指定 --key：工作簿未签名，回收时只能按登记簿比对锁定内容。[/yellow]")
+
+
+def _report_invalid(console: Console, exc: ManifestError) -> NoReturn:
+    errors = [f for f in exc.findings if f.severity in ("reject", "error")]
+    console.print(f"[red]清单有 {len(errors)} 处错误，未生成任何工作簿：[/red]")
+    for f in errors[:20]:
+        console.print(f"  {f.location.describe()}：{f.message()}")
+    if len(errors) > 20:
+        console.print(f"  ……另有 {len(errors) - 20} 处，请运行 perfeval validate-manifest 查看全部。")
+    raise typer.Exit(1)

@@ -10,6 +10,9 @@ from perfeval_xl.manifest.raw import RawManifest
 from perfeval_xl.manifest.text_reader import read_text_manifest
 
 
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+
+
 class ManifestError(Exception):
     """The manifest has errors; nothing half-valid is loaded. `findings` lists them all."""
 
@@ -28,7 +31,7 @@ def read_raw_manifest(path: Path, tables: frozenset[str] | None = None) -> RawMa
         raw = RawManifest(source=str(path))
         raw.findings.append(finding("MANIFEST_UNREADABLE", Location(file=str(path)), detail="文件不存在"))
         return raw
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in EXCEL_SUFFIXES:
         from perfeval_xl.manifest.excel_reader import read_excel_manifest
 
         return read_excel_manifest(path)

@@ -30,15 +30,24 @@ def load_structured(path: Path) -> object:
 
 
 def read_text_manifest(path: Path, tables: frozenset[str] | None = None) -> RawManifest:
+    raw, projects = read_text_document(path)
+    if projects is not None:
+        add_project_rows(raw, projects, 0, tables)
+    return raw
+
+
+def read_text_document(path: Path) -> tuple[RawManifest, list | None]:
+    """The batch row and the document's list of projects, not yet made into rows (None
+    when there is no such list: the findings say why)."""
     raw = RawManifest(source=str(path))
     try:
         data = load_structured(path)
     except (OSError, ValueError, yaml.YAMLError) as exc:
         raw.findings.append(finding("MANIFEST_UNREADABLE", Location(file=str(path)), detail=str(exc).splitlines()[0]))
-        return raw
+        return raw, None
     if not isinstance(data, dict):
         raw.findings.append(finding("MANIFEST_UNREADABLE", Location(file=str(path)), detail="顶层应为映射（batch、projects）"))
-        return raw
+        return raw, None
     batch = data.get("batch")
     if isinstance(batch, dict):
         raw.batch = _row(path, "batch", _flatten_batch(batch), BATCH)
@@ -46,8 +55,14 @@ def read_text_manifest(path: Path, tables: frozenset[str] | None = None) -> RawM
     if not isinstance(projects, list):
         raw.findings.append(finding("MANIFEST_UNREADABLE", Location(file=str(path), column="projects"),
                                     detail="projects 应为列表"))
-        return raw
-    for i, project in enumerate(projects):
+        return raw, None
+    return raw, projects
+
+
+def add_project_rows(raw: RawManifest, projects: list, start: int, tables: frozenset[str] | None = None) -> None:
+    """The rows of `projects`, the document's projects from index `start` on (their key paths count from there)."""
+    path = Path(raw.source)
+    for i, project in enumerate(projects, start):
         if not isinstance(project, dict):
             raw.findings.append(finding("MANIFEST_UNREADABLE", Location(file=str(path), column=f"projects[{i}]"),
                                         detail="每个项目应为映射"))
@@ -64,7 +79,6 @@ def read_text_manifest(path: Path, tables: frozenset[str] | None = None) -> RawM
                     continue
                 values = {"project_id": project.get("id"), **_flatten_bands(child)}
                 raw.tables.setdefault(table.key, []).append(_row(path, f"{prefix}.{table.key}[{j}]", values, table))
-    return raw
 
 
 def _flatten_batch(batch: dict) -> dict:
