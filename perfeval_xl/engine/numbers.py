@@ -6,6 +6,7 @@ even. Every rounding in the product goes through `round_half_up`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 # 28 significant digits is more than any input carries; division results are exact
@@ -48,12 +49,9 @@ def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     return value.quantize(_QUANTS[places], rounding=ROUND_HALF_UP, context=CONTEXT)
 
 
-def div(numerator: Decimal, denominator: Decimal) -> Decimal:
-    return CONTEXT.divide(numerator, denominator)
-
-
-def mul(a: Decimal, b: Decimal) -> Decimal:
-    return CONTEXT.multiply(a, b)
+# div(a, b) and mul(a, b) in CONTEXT; bound methods rather than wrappers, as scoring calls them for every indicator.
+div: Callable[[Decimal, Decimal], Decimal] = CONTEXT.divide
+mul: Callable[[Decimal, Decimal], Decimal] = CONTEXT.multiply
 
 
 def decimal_places(text: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -117,3 +118,44 @@ class ProjectResult(BaseModel):
             if result.path == tuple(path):
                 return result
         return None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+# model class -> (its field names in declaration order, the fields set its instances share)
+_SPECS: dict[type, tuple[tuple[str, ...], set[str]]] = {}
+_DICT = object.__setattr__
+_FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
+_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
+def trusted(cls: type[M], /, **values: Any) -> M:
+    """`cls(**values)` without validation, for values the engine built itself with the declared types.
+
+    Every field is passed, in declaration order (the order `model_dump` keeps); the
+    instance equals the validated one. Validation would copy every tuple and allocate a
+    fields set per instance: a batch keeps hundreds of thousands of results alive, and
+    the garbage collector walks every container they hold. Instances of a class share
+    one fields set (all fields), which a frozen model never modifies.
+    """
+    spec = _SPECS.get(cls) or _spec(cls)
+    if tuple(values) != spec[0]:
+        raise TypeError(f"{cls.__name__} takes every field in declaration order: {spec[0]}")
+    made = cls.__new__(cls)
+    _DICT(made, "__dict__", values)
+    _FIELDS_SET(made, spec[1])
+    _EXTRA(made, None)
+    _PRIVATE(made, None)
+    return made
+
+
+def _spec(cls: type[BaseModel]) -> tuple[tuple[str, ...], set[str]]:
+    decorators = cls.__pydantic_decorators__
+    if (not cls.model_config.get("frozen") or cls.model_config.get("extra") == "allow" or cls.__private_attributes__
+            or cls.__pydantic_post_init__ or decorators.validators or decorators.field_validators
+            or decorators.model_validators):
+        raise TypeError(f"{cls.__name__} is not a plain frozen model")
+    names = tuple(cls.model_fields)
+    spec = _SPECS[cls] = (names, set(names))
+    return spec
