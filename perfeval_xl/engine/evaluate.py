@@ -37,8 +37,11 @@ from perfeval_xl.model import (
 )
 from perfeval_xl.model.results import trusted
 
-ZERO = Decimal(0)
+ZERO, HUNDRED = Decimal(0), Decimal(100)  # compared with: a Decimal compares faster with a Decimal than an int
 T = TypeVar("T")
+# Results built from values the engine computed itself, of the declared types: no validation needed.
+_ProjectResult, _BudgetFigures, _FundFigures = trusted(ProjectResult), trusted(BudgetFigures), trusted(FundFigures)
+_GroupResult, _EvaluatorSummary = trusted(GroupResult), trusted(EvaluatorSummary)
 BUDGET_LABEL = "预算执行率"
 
 
@@ -80,7 +83,8 @@ class _Tree(NamedTuple):
     """The inner nodes of a project's tree and what scoring needs of them, derived from the project alone."""
 
     paths: tuple[tuple[str, ...], ...]  # every inner node, as group_paths lists them
-    declared: tuple[IndicatorGroup | None, ...]  # per node: its declared group, if any
+    codes: tuple[str | None, ...]  # per node: its declared group's code
+    declared_weights: tuple[Decimal | None, ...]  # per node: its declared group's points
     leaves: tuple[tuple[int, ...], ...]  # per node: the positions of the indicators under it, in order
     pick: tuple[Callable[[Sequence[T]], tuple[T, ...]], ...]  # per node: its leaves' items of a per-indicator list
     weights: tuple[Decimal, ...]  # per node: Σ weights of its leaves, as `_applicable_sums` adds them
@@ -98,7 +102,7 @@ def _build_tree(project: Project) -> _Tree:
             leaves.setdefault(node, []).append(position)
     for group in project.groups:
         leaves.setdefault(group.path, [])
-    declared = {g.path: g for g in project.groups}
+    declared = [{g.path: g for g in project.groups}.get(path) for path in leaves]
     under = [tuple(positions) for positions in leaves.values()]
     weights = [ZERO] * len(under)
     for node, positions in enumerate(under):
@@ -106,14 +110,18 @@ def _build_tree(project: Project) -> _Tree:
             weight = project.indicators[position].weight
             if weight is not None:
                 weights[node] += weight
-    return _Tree(tuple(leaves), tuple(declared.get(path) for path in leaves), tuple(under),
+    return _Tree(tuple(leaves), tuple(g.code if g else None for g in declared),
+                 tuple(g.weight if g else None for g in declared), tuple(under),
                  tuple(_picker(positions) for positions in under), tuple(weights))
 
 
 def _picker(positions: tuple[int, ...]) -> Callable[[Sequence[T]], tuple[T, ...]]:
     if len(positions) >= 2:
         return itemgetter(*positions)  # a tuple, in C
-    return lambda items: tuple(items[p] for p in positions)
+    if positions:
+        only = positions[0]
+        return lambda items: (items[only],)
+    return lambda items: ()
 
 
 class _Funds(NamedTuple):
@@ -158,17 +166,14 @@ def evaluate(
     budget, budget_findings = budget_figures(project, inputs, profile)
     findings.extend(budget_findings)
 
-    scorer = IndicatorScorer(profile, project.id)
-    results: list[IndicatorResult] = []
-    unfilled = budget_unfilled(project, inputs)
+    score = IndicatorScorer(profile, project.id).score
     given = inputs.indicators
     amounts = (budget.annual_budget, budget.executed)
-    for ind in resolved:
-        result = scorer.score(ind, given.get(ind.id) or BLANK_INPUT, amounts)
-        results.append(result)
-        if result.findings:
-            unfilled += sum(1 for f in result.findings if f.code == "INPUT_MISSING")
-            findings.extend(result.findings)
+    results = [score(ind, given.get(ind.id) or BLANK_INPUT, amounts) for ind in resolved]
+    unfilled = budget_unfilled(project, inputs)
+    for found in filter(None, map(_FINDINGS, results)):  # the few results with findings
+        unfilled += sum(1 for f in found if f.code == "INPUT_MISSING")
+        findings.extend(found)
 
     groups = _groups(project, results)
     total = _total(results, profile)
@@ -176,9 +181,8 @@ def evaluate(
     evaluators, evaluator_findings = _evaluators(project, inputs, total)
     findings.extend(evaluator_findings)
     findings.extend(_stated(project, inputs, results, groups, budget, total, grade, evaluators))
-    return trusted(ProjectResult, project_id=project.id, indicators=tuple(results), groups=tuple(groups),
-                   budget=budget, total=total, grade=grade, unfilled=unfilled, evaluators=evaluators,
-                   findings=tuple(findings))
+    return _ProjectResult(project_id=project.id, indicators=tuple(results), groups=tuple(groups), budget=budget,
+                          total=total, grade=grade, unfilled=unfilled, evaluators=evaluators, findings=tuple(findings))
 
 
 def evaluate_many(
@@ -236,7 +240,7 @@ def budget_figures(project: Project, inputs: ProjectInputs, profile: ScoringProf
                     findings.append(finding("INPUT_MISSING", _fund_loc(project, field, source), indicator=BUDGET_LABEL,
                                             field=f"{source}{FIELD_LABELS[field]}"))
                     totals[field] = None
-            elif value < 0:
+            elif value < ZERO:
                 findings.append(finding("NEGATIVE_INPUT", _fund_loc(project, field, source), indicator=BUDGET_LABEL,
                                         field=f"{source}{FIELD_LABELS[field]}", value=value))
                 value, totals[field] = None, None
@@ -252,7 +256,7 @@ def budget_figures(project: Project, inputs: ProjectInputs, profile: ScoringProf
                                         field=FIELD_LABELS[field], stated=stated_total, computed=totals[field]))
 
     received, executed = totals["received"], totals["executed"]
-    positive_budget = annual is not None and annual > 0
+    positive_budget = annual is not None and annual > ZERO
     if not positive_budget and funds.zero_budget_matters:
         findings.append(finding("BUDGET_ZERO", Location(project_id=project.id, field="annual_budget")))
     if positive_budget:
@@ -263,7 +267,7 @@ def budget_figures(project: Project, inputs: ProjectInputs, profile: ScoringProf
                                         field=FIELD_LABELS[field], value=value, budget=annual,
                                         ratio=round_half_up(div(value, annual), 0)))
     total_row = _fund_row("合计", None, received, executed, initial=funds.initial, annual=annual)
-    figures = trusted(BudgetFigures, sources=tuple(rows), initial_budget=total_row.initial_budget,
+    figures = _BudgetFigures(sources=tuple(rows), initial_budget=total_row.initial_budget,
                       annual_budget=total_row.annual_budget, received=received, executed=executed,
                       balance=total_row.balance, arrival_rate=total_row.arrival_rate,
                       execution_rate=total_row.execution_rate)
@@ -285,8 +289,8 @@ def _fund_row(
     """结余 = 到位 − 执行, 到位率 = 到位 / 全年预算数, 执行率 = 执行 / 全年预算数 (uncapped)."""
     if line is not None:
         initial, annual = line.initial_budget, line.annual_budget
-    positive = annual is not None and annual > 0
-    return trusted(FundFigures, source=source, initial_budget=initial, annual_budget=annual, received=received,
+    positive = annual is not None and annual > ZERO
+    return _FundFigures(source=source, initial_budget=initial, annual_budget=annual, received=received,
                    executed=executed,
                    balance=received - executed if received is not None and executed is not None else None,
                    arrival_rate=div(received, annual) if received is not None and positive else None,
@@ -317,17 +321,14 @@ def _groups(project: Project, results: list[IndicatorResult]) -> list[GroupResul
     else:  # the usual case: every leaf counts, so each node's weight is the tree's own
         scores = list(map(_SCORE, results))
         sums = [(weight, _sum(pick(scores))) for weight, pick in zip(tree.weights, tree.pick)]
-    out: list[GroupResult] = []
-    for path, group, (weight_sum, score) in zip(tree.paths, tree.declared, sums):
-        weight = group.weight if group is not None and group.weight is not None else weight_sum
-        rate = div(score, weight_sum) if score is not None and weight_sum > 0 else None
-        out.append(trusted(GroupResult, path=path, code=group.code if group else None, weight=weight, score=score,
-                           rate=rate))
-    return out
+    return [_GroupResult(path=path, code=code, weight=weight_sum if declared is None else declared, score=score,
+                         rate=div(score, weight_sum) if score is not None and weight_sum > ZERO else None)
+            for path, code, declared, (weight_sum, score) in zip(tree.paths, tree.codes, tree.declared_weights, sums)]
 
 
 _NOT_APPLICABLE = attrgetter("not_applicable")
 _SCORE = attrgetter("score")
+_FINDINGS = attrgetter("findings")
 
 
 def _applicable_sums(results: list[IndicatorResult], leaves: tuple[int, ...]) -> tuple[Decimal, Decimal | None]:
@@ -346,7 +347,10 @@ def _applicable_sums(results: list[IndicatorResult], leaves: tuple[int, ...]) ->
 
 def _sum(scores: tuple[Decimal | None, ...]) -> Decimal | None:
     """ZERO + each in order (as `_applicable_sums` adds), or None if one is blank."""
-    return None if None in scores else sum(scores, ZERO)
+    try:  # rather than `None in scores`: comparing a Decimal with None goes through an ABC check each time
+        return sum(scores, ZERO)
+    except TypeError:  # Decimal + None: a blank score blanks the sum
+        return None
 
 
 def _total(results: list[IndicatorResult], profile: ScoringProfile) -> Decimal | None:
@@ -364,7 +368,7 @@ def _total(results: list[IndicatorResult], profile: ScoringProfile) -> Decimal |
         return None
     if not profile.allow_not_applicable:
         return total
-    if weights <= 0:
+    if weights <= ZERO:
         return None
     # Rescaled once, over the rounded scores (REFERENCE §3, N/A indicators).
     return round_half_up(div(total * profile.total_points, weights), profile.score_places)
@@ -377,15 +381,15 @@ def _evaluators(
     scores: list[Decimal] = []
     for position, evaluator in enumerate(inputs.evaluators):
         value, bad = number_entry(evaluator.score)
-        if bad is not None or (value is not None and not ZERO <= value <= 100):
+        if bad is not None or (value is not None and not ZERO <= value <= HUNDRED):
             loc = Location(project_id=project.id, field=f"evaluator:{position}")
             findings.append(finding("EVALUATOR_SCORE_INVALID", loc, name=evaluator.name, value=bad or value))
         elif value is not None:
             scores.append(value)
     if not scores:
-        return trusted(EvaluatorSummary, count=0, mean=None, minimum=None, maximum=None), findings
+        return _EvaluatorSummary(count=0, mean=None, minimum=None, maximum=None), findings
     mean = div(sum(scores, ZERO), Decimal(len(scores)))
-    summary = trusted(EvaluatorSummary, count=len(scores), mean=mean, minimum=min(scores), maximum=max(scores))
+    summary = _EvaluatorSummary(count=len(scores), mean=mean, minimum=min(scores), maximum=max(scores))
     if total is not None and round_half_up(mean, 2) != total:
         findings.append(finding("EVALUATOR_MEAN_DIFFERS", Location(project_id=project.id, field="evaluators"),
                                 mean=round_half_up(mean, 2), range=summary.spread, total=total))

@@ -17,6 +17,7 @@ from perfeval_xl.model import IndicatorInput, IndicatorKind, IndicatorResult
 from perfeval_xl.model.inputs import Entry
 from perfeval_xl.model.results import trusted
 
+ZERO = Decimal(0)  # compared with, rather than 0: a Decimal compares faster with a Decimal than with an int
 FIELD_LABELS = {
     "actual": "实际完成值",
     "score": "得分",
@@ -46,6 +47,7 @@ POSITIVE, REVERSE, EQUAL = IndicatorKind.POSITIVE, IndicatorKind.REVERSE, Indica
 QUALITATIVE, BANDED, DEDUCTION = IndicatorKind.QUALITATIVE, IndicatorKind.BANDED, IndicatorKind.DEDUCTION
 DIRECT, BUDGET = IndicatorKind.DIRECT, IndicatorKind.BUDGET
 _QUANTITATIVE = frozenset({POSITIVE, REVERSE, EQUAL, DEDUCTION, BANDED})
+_result = trusted(IndicatorResult)  # values built here, of the declared types: no validation needed
 
 
 class IndicatorScorer:
@@ -61,7 +63,7 @@ class IndicatorScorer:
         return Location(project_id=self.project_id, indicator_id=ind.id, field=field)
 
     def _read(self, ind: ResolvedIndicator, entry: Entry, field: str, findings: list[Finding]) -> Decimal | None:
-        if type(entry) is Decimal and entry.is_finite() and entry >= 0:  # the usual entry, taken as it is
+        if type(entry) is Decimal and entry.is_finite() and entry >= ZERO:  # the usual entry, taken as it is
             return entry
         value, bad_text = number_entry(entry)
         label = FIELD_LABELS.get(field, field)
@@ -72,7 +74,7 @@ class IndicatorScorer:
         if value is None:
             findings.append(finding("INPUT_MISSING", self._loc(ind, field), indicator=ind.indicator.label, field=label))
             return None
-        if value < 0:
+        if value < ZERO:
             findings.append(finding("NEGATIVE_INPUT", self._loc(ind, field), indicator=ind.indicator.label,
                                     field=label, value=value))
             return None
@@ -88,8 +90,7 @@ class IndicatorScorer:
             label = ind.indicator.label
             if profile.allow_not_applicable:
                 findings.append(finding("INDICATOR_NOT_APPLICABLE", self._loc(ind, "not_applicable"), indicator=label))
-                return trusted(IndicatorResult, indicator_id=ind.id, kind=ind.kind, weight=ind.weight, target=None,
-                               actual=None, rate=None, score=None, met=None, band=None, not_applicable=True,
+                return _result(indicator_id=ind.id, kind=ind.kind, weight=ind.weight, not_applicable=True,
                                findings=tuple(findings))
             findings.append(finding("NOT_APPLICABLE_DISABLED", self._loc(ind, "not_applicable"), indicator=label))
         kind = ind.kind
@@ -97,8 +98,7 @@ class IndicatorScorer:
         if not ind.scorable:
             findings.append(finding("TARGET_NOT_SCORABLE", self._loc(ind, "target"), indicator=ind.indicator.label,
                                     target=ind.target.raw))
-            return trusted(IndicatorResult, indicator_id=ind.id, kind=kind, weight=w, target=None, actual=None,
-                           rate=None, score=None, met=None, band=None, not_applicable=False, findings=tuple(findings))
+            return _result(indicator_id=ind.id, kind=kind, weight=w, findings=tuple(findings))
 
         assert w is not None
         a = ind.target_value
@@ -129,31 +129,30 @@ class IndicatorScorer:
             scored, b, band = self._qualitative(ind, inp, w, findings)
         else:  # the budget kind
             a, b = budget
-            if a is not None and b is not None and a > 0:
+            if a is not None and b is not None and a > ZERO:
                 scored = rules.budget(a, b, w, profile)
 
         if scored is None or scored.raw_score is None:
-            return trusted(IndicatorResult, indicator_id=ind.id, kind=kind, weight=w, target=a, actual=b, rate=None,
-                           score=None, met=None, band=band, not_applicable=False, findings=tuple(findings))
+            return _result(indicator_id=ind.id, kind=kind, weight=w, target=a, actual=b, band=band,
+                           findings=tuple(findings))
         score = round_half_up(scored.raw_score, profile.score_places)
         self._after_scoring(ind, inp, a, b, w, score, scored, findings)
-        return trusted(IndicatorResult, indicator_id=ind.id, kind=kind, weight=w, target=a, actual=b, rate=scored.rate,
-                       score=score, met=scored.met, band=scored.band, not_applicable=False, findings=tuple(findings))
+        return _result(indicator_id=ind.id, kind=kind, weight=w, target=a, actual=b, rate=scored.rate, score=score,
+                       met=scored.met, band=scored.band, findings=tuple(findings))
 
     def _qualitative(
         self, ind: ResolvedIndicator, inp: IndicatorInput, w: Decimal, findings: list[Finding]
     ) -> tuple[rules.Scored | None, Decimal | None, str | None]:
         """(scored or None, the entered score, the chosen tier's name)."""
         profile = self.profile
-        label = ind.indicator.label
         tier = profile.tier(inp.tier.strip() if inp.tier else None)
         if tier is None:
             names = "、".join(t.name for t in profile.qualitative_tiers)
             if inp.tier:
-                findings.append(finding("QUAL_TIER_MISSING", self._loc(ind, "tier"), indicator=label,
+                findings.append(finding("QUAL_TIER_MISSING", self._loc(ind, "tier"), indicator=ind.indicator.label,
                                         value=inp.tier, tiers=names))
             else:
-                findings.append(finding("INPUT_MISSING", self._loc(ind, "tier"), indicator=label,
+                findings.append(finding("INPUT_MISSING", self._loc(ind, "tier"), indicator=ind.indicator.label,
                                         field=FIELD_LABELS["tier"]))
         s = self._read(ind, inp.score, "score", findings)
         if tier is None or s is None:
@@ -161,7 +160,7 @@ class IndicatorScorer:
         low, high = mul(tier.low, w), mul(tier.high, w)
         inside = low <= s and (s <= high if tier.high_inclusive else s < high)
         if not inside:
-            findings.append(finding("QUAL_SCORE_OUT_OF_TIER", self._loc(ind, "score"), indicator=label,
+            findings.append(finding("QUAL_SCORE_OUT_OF_TIER", self._loc(ind, "score"), indicator=ind.indicator.label,
                                     tier=tier.name, low=low, high=high, score=s))
             return None, s, tier.name
         top = tier.name == profile.qualitative_tiers[0].name
@@ -204,7 +203,7 @@ class IndicatorScorer:
             out.append(finding("EQUAL_MISMATCH", self._loc(ind, "actual"), indicator=ind.indicator.label, target=a, value=b))
 
     def _over_achieved(self, kind: IndicatorKind, a: Decimal | None, b: Decimal | None) -> bool:
-        if a is None or b is None or a <= 0:
+        if a is None or b is None or a <= ZERO:
             return False
         t = self.profile.over_threshold
         if kind is POSITIVE or kind is EQUAL:

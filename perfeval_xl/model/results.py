@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -122,40 +123,58 @@ class ProjectResult(BaseModel):
 
 M = TypeVar("M", bound=BaseModel)
 
-# model class -> (its field names in declaration order, the fields set its instances share)
-_SPECS: dict[type, tuple[tuple[str, ...], set[str]]] = {}
-_DICT = object.__setattr__
-_FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
-_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
+_MAKERS: dict[type, Callable[..., Any]] = {}
+_IMMUTABLE_DEFAULTS = (type(None), bool, int, str, Decimal, tuple)
 
 
-def trusted(cls: type[M], /, **values: Any) -> M:
-    """`cls(**values)` without validation, for values the engine built itself with the declared types.
+def trusted(cls: type[M]) -> Callable[..., M]:
+    """A constructor of `cls` that does not validate, for values the engine built itself with the declared types.
 
-    Every field is passed, in declaration order (the order `model_dump` keeps); the
-    instance equals the validated one. Validation would copy every tuple and allocate a
+    It takes the fields as keyword arguments (omitted ones get their declared default) and
+    makes an instance equal to the validated one: the same values (tuples and Decimals as
+    given, which validation would copy or keep equal), fields in declaration order, so
+    `model_dump` is the same. Validation would also copy every tuple and allocate a
     fields set per instance: a batch keeps hundreds of thousands of results alive, and
-    the garbage collector walks every container they hold. Instances of a class share
-    one fields set (all fields), which a frozen model never modifies.
+    the garbage collector walks every container they hold. Here the instances of a class
+    share one fields set, all its fields (a frozen model never modifies it).
     """
-    spec = _SPECS.get(cls) or _spec(cls)
-    if tuple(values) != spec[0]:
-        raise TypeError(f"{cls.__name__} takes every field in declaration order: {spec[0]}")
-    made = cls.__new__(cls)
-    _DICT(made, "__dict__", values)
-    _FIELDS_SET(made, spec[1])
-    _EXTRA(made, None)
-    _PRIVATE(made, None)
-    return made
+    maker = _MAKERS.get(cls)
+    if maker is None:
+        maker = _MAKERS[cls] = _maker(cls)
+    return maker
 
 
-def _spec(cls: type[BaseModel]) -> tuple[tuple[str, ...], set[str]]:
+def _maker(cls: type[M]) -> Callable[..., M]:
     decorators = cls.__pydantic_decorators__
     if (not cls.model_config.get("frozen") or cls.model_config.get("extra") == "allow" or cls.__private_attributes__
-            or cls.__pydantic_post_init__ or decorators.validators or decorators.field_validators
-            or decorators.model_validators):
+            or cls.__pydantic_post_init__ or cls.__new__ is not object.__new__ or decorators.validators
+            or decorators.field_validators or decorators.model_validators):
         raise TypeError(f"{cls.__name__} is not a plain frozen model")
-    names = tuple(cls.model_fields)
-    spec = _SPECS[cls] = (names, set(names))
-    return spec
+    # Generated like a dataclass __init__: keyword-only parameters, and the instance dict
+    # written as a display, in declaration order whatever order the caller uses.
+    env: dict[str, Any] = {
+        "_new": object.__new__, "_cls": cls, "_fields_set": set(cls.model_fields),
+        "_set_dict": BaseModel.__dict__["__dict__"].__set__,
+        "_set_fields_set": BaseModel.__dict__["__pydantic_fields_set__"].__set__,
+        "_set_extra": BaseModel.__dict__["__pydantic_extra__"].__set__,
+        "_set_private": BaseModel.__dict__["__pydantic_private__"].__set__,
+    }
+    params = []
+    for name, field in cls.model_fields.items():
+        if field.is_required():
+            params.append(name)
+            continue
+        if field.default_factory is not None or not isinstance(field.default, _IMMUTABLE_DEFAULTS):
+            raise TypeError(f"{cls.__name__}.{name}: only immutable defaults can be shared")
+        env[f"_default_{name}"] = field.default
+        params.append(f"{name}=_default_{name}")
+    values = ", ".join(f"{name!r}: {name}" for name in cls.model_fields)
+    source = (f"def make_{cls.__name__}(*, {', '.join(params)}):\n"
+              f"    made = _new(_cls)\n"
+              f"    _set_dict(made, {{{values}}})\n"
+              f"    _set_fields_set(made, _fields_set)\n"
+              f"    _set_extra(made, None)\n"
+              f"    _set_private(made, None)\n"
+              f"    return made\n")
+    exec(source, env)
+    return env[f"make_{cls.__name__}"]
