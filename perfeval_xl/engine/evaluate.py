@@ -10,8 +10,8 @@ import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from functools import lru_cache
-from operator import attrgetter, itemgetter
+from functools import lru_cache, partial
+from operator import attrgetter, is_, itemgetter
 from typing import NamedTuple, TypeVar
 
 from perfeval_xl.engine.memo import per_object
@@ -229,8 +229,8 @@ def budget_figures(project: Project, inputs: ProjectInputs, profile: ScoringProf
         budgeted = line is not None and bool(line.annual_budget)
         values: dict[str, Decimal | None] = {}
         entry = given.get(source)
-        for field in ("received", "executed"):
-            value, bad = number_entry(getattr(entry, field) if entry is not None else None)
+        for field, raw in zip(_AMOUNTS, (entry.received, entry.executed) if entry is not None else (None, None)):
+            value, bad = number_entry(raw)
             if bad is not None:
                 findings.append(finding("INPUT_NOT_NUMBER", _fund_loc(project, field, source), indicator=BUDGET_LABEL,
                                         field=f"{source}{FIELD_LABELS[field]}", value=bad))
@@ -274,6 +274,9 @@ def budget_figures(project: Project, inputs: ProjectInputs, profile: ScoringProf
     return figures, findings
 
 
+_AMOUNTS = ("received", "executed")
+
+
 def _fund_loc(project: Project, field: str, source: str) -> Location:
     return Location(project_id=project.id, field=f"{field}:{source}")
 
@@ -306,9 +309,12 @@ def budget_unfilled(project: Project, inputs: ProjectInputs) -> int:
     count = 0
     for line in budgeted:
         entry = given.get(line.source)
-        for field in ("received", "executed"):
+        if entry is None:
+            count += 2
+            continue
+        for value in (entry.received, entry.executed):
             # Text in an amount cell is an error of its own, not an unfilled input.
-            if entry is None or number_entry(getattr(entry, field)) == (None, None):
+            if number_entry(value) == (None, None):
                 count += 1
     return count
 
@@ -316,11 +322,11 @@ def budget_unfilled(project: Project, inputs: ProjectInputs) -> int:
 def _groups(project: Project, results: list[IndicatorResult]) -> list[GroupResult]:
     """Σ weights and Σ rounded scores of the applicable leaves under each inner node."""
     tree = _tree(project)
-    if any(map(_NOT_APPLICABLE, results)):
+    scores = list(map(_SCORE, results))
+    if any(map(_NOT_APPLICABLE, results)) or any(map(_IS_NONE, scores)):
         sums = [_applicable_sums(results, leaves) for leaves in tree.leaves]
-    else:  # the usual case: every leaf counts, so each node's weight is the tree's own
-        scores = list(map(_SCORE, results))
-        sums = [(weight, _sum(pick(scores))) for weight, pick in zip(tree.weights, tree.pick)]
+    else:  # the usual case: every leaf counts and has a score; Σ as `_applicable_sums` adds, ZERO first
+        sums = [(weight, sum(pick(scores), ZERO)) for weight, pick in zip(tree.weights, tree.pick)]
     return [_GroupResult(path=path, code=code, weight=weight_sum if declared is None else declared, score=score,
                          rate=div(score, weight_sum) if score is not None and weight_sum > ZERO else None)
             for path, code, declared, (weight_sum, score) in zip(tree.paths, tree.codes, tree.declared_weights, sums)]
@@ -329,6 +335,7 @@ def _groups(project: Project, results: list[IndicatorResult]) -> list[GroupResul
 _NOT_APPLICABLE = attrgetter("not_applicable")
 _SCORE = attrgetter("score")
 _FINDINGS = attrgetter("findings")
+_IS_NONE = partial(is_, None)  # rather than `None in`: comparing a Decimal with None costs an ABC check each time
 
 
 def _applicable_sums(results: list[IndicatorResult], leaves: tuple[int, ...]) -> tuple[Decimal, Decimal | None]:
@@ -343,14 +350,6 @@ def _applicable_sums(results: list[IndicatorResult], leaves: tuple[int, ...]) ->
         if score is not None:
             score = None if r.score is None else score + r.score
     return weight_sum, score
-
-
-def _sum(scores: tuple[Decimal | None, ...]) -> Decimal | None:
-    """ZERO + each in order (as `_applicable_sums` adds), or None if one is blank."""
-    try:  # rather than `None in scores`: comparing a Decimal with None goes through an ABC check each time
-        return sum(scores, ZERO)
-    except TypeError:  # Decimal + None: a blank score blanks the sum
-        return None
 
 
 def _total(results: list[IndicatorResult], profile: ScoringProfile) -> Decimal | None:

@@ -189,7 +189,10 @@ class IndicatorScorer:
             if not profile.strict_operators:
                 out.append(finding("STRICT_AT_BOUNDARY", self._loc(ind, "actual"), indicator=ind.indicator.label,
                                    target=ind.target.raw))
-        if not reason and self._over_achieved(kind, a, b):
+        # Over-achieved: B ≥ t × A where more is better, B ≤ A / t where less is better.
+        if not reason and a is not None and b is not None and a > ZERO and (
+                (kind is POSITIVE or kind is EQUAL) and b >= mul(profile.over_threshold, a)
+                or kind is REVERSE and b <= div(a, profile.over_threshold)):
             out.append(finding("OVER_ACHIEVEMENT", self._loc(ind, "reason"), indicator=ind.indicator.label, actual=b,
                                target=ind.target.raw or a, threshold=profile.over_threshold))
         if not reason and kind in self._reason_required and (score < w or not scored.met):
@@ -201,13 +204,3 @@ class IndicatorScorer:
                                    phrase=phrase))
         if profile.equal_flag_mismatch and kind is EQUAL and a is not None and b != a:
             out.append(finding("EQUAL_MISMATCH", self._loc(ind, "actual"), indicator=ind.indicator.label, target=a, value=b))
-
-    def _over_achieved(self, kind: IndicatorKind, a: Decimal | None, b: Decimal | None) -> bool:
-        if a is None or b is None or a <= ZERO:
-            return False
-        t = self.profile.over_threshold
-        if kind is POSITIVE or kind is EQUAL:
-            return b >= mul(t, a)
-        if kind is REVERSE:
-            return b <= div(a, t)
-        return False

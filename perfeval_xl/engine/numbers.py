@@ -46,7 +46,7 @@ def to_decimal(value: object) -> Decimal | None:
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """四舍五入 to `places` decimals, as spreadsheet ROUND does."""
-    return value.quantize(_QUANTS[places], rounding=ROUND_HALF_UP, context=CONTEXT)
+    return value.quantize(_QUANTS[places], ROUND_HALF_UP, CONTEXT)  # positional: no keyword dict per call
 
 
 # div(a, b) and mul(a, b) in CONTEXT; bound methods rather than wrappers, as scoring calls them for every indicator.
