@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from functools import lru_cache, partial
 from operator import attrgetter, is_, itemgetter
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from perfeval_xl.engine.memo import per_object
 from perfeval_xl.engine.indicator import FIELD_LABELS, IndicatorScorer, number_entry
@@ -38,7 +38,6 @@ from perfeval_xl.model import (
 from perfeval_xl.model.results import trusted
 
 ZERO, HUNDRED = Decimal(0), Decimal(100)  # compared with: a Decimal compares faster with a Decimal than an int
-T = TypeVar("T")
 # Results built from values the engine computed itself, of the declared types: no validation needed.
 _ProjectResult, _BudgetFigures, _FundFigures = trusted(ProjectResult), trusted(BudgetFigures), trusted(FundFigures)
 _GroupResult, _EvaluatorSummary = trusted(GroupResult), trusted(EvaluatorSummary)
@@ -86,7 +85,7 @@ class _Tree(NamedTuple):
     codes: tuple[str | None, ...]  # per node: its declared group's code
     declared_weights: tuple[Decimal | None, ...]  # per node: its declared group's points
     leaves: tuple[tuple[int, ...], ...]  # per node: the positions of the indicators under it, in order
-    pick: tuple[Callable[[Sequence[T]], tuple[T, ...]], ...]  # per node: its leaves' items of a per-indicator list
+    pick: tuple[Callable[[Sequence[Any]], tuple[Any, ...]], ...]  # per node: its leaves' items of a per-indicator list
     weights: tuple[Decimal, ...]  # per node: Σ weights of its leaves, as `_applicable_sums` adds them
 
 
@@ -102,7 +101,8 @@ def _build_tree(project: Project) -> _Tree:
             leaves.setdefault(node, []).append(position)
     for group in project.groups:
         leaves.setdefault(group.path, [])
-    declared = [{g.path: g for g in project.groups}.get(path) for path in leaves]
+    by_path = {g.path: g for g in project.groups}
+    declared = [by_path.get(path) for path in leaves]
     under = [tuple(positions) for positions in leaves.values()]
     weights = [ZERO] * len(under)
     for node, positions in enumerate(under):
@@ -115,7 +115,7 @@ def _build_tree(project: Project) -> _Tree:
                  tuple(_picker(positions) for positions in under), tuple(weights))
 
 
-def _picker(positions: tuple[int, ...]) -> Callable[[Sequence[T]], tuple[T, ...]]:
+def _picker(positions: tuple[int, ...]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
     if len(positions) >= 2:
         return itemgetter(*positions)  # a tuple, in C
     if positions:
