@@ -44,8 +44,8 @@ def number_entry(entry: Entry) -> tuple[Decimal | None, str | None]:
 
 # Members bound once: `IndicatorKind.X` is a class-attribute lookup through the enum's metaclass, slow on every use.
 POSITIVE, REVERSE, EQUAL = IndicatorKind.POSITIVE, IndicatorKind.REVERSE, IndicatorKind.EQUAL
-QUALITATIVE, BANDED, DEDUCTION = IndicatorKind.QUALITATIVE, IndicatorKind.BANDED, IndicatorKind.DEDUCTION
-DIRECT, BUDGET = IndicatorKind.DIRECT, IndicatorKind.BUDGET
+QUALITATIVE, BANDED, DEDUCTION, DIRECT = (IndicatorKind.QUALITATIVE, IndicatorKind.BANDED, IndicatorKind.DEDUCTION,
+                                          IndicatorKind.DIRECT)
 _QUANTITATIVE = frozenset({POSITIVE, REVERSE, EQUAL, DEDUCTION, BANDED})
 _result = trusted(IndicatorResult)  # values built here, of the declared types: no validation needed
 
@@ -127,7 +127,7 @@ class IndicatorScorer:
                     scored = rules.Scored(None, b, b >= w)
         elif kind is QUALITATIVE:
             scored, b, band = self._qualitative(ind, inp, w, findings)
-        else:  # the budget kind
+        else:  # the budget kind, the one left
             a, b = budget
             if a is not None and b is not None and a > ZERO:
                 scored = rules.budget(a, b, w, profile)

@@ -124,7 +124,7 @@ class ProjectResult(BaseModel):
 M = TypeVar("M", bound=BaseModel)
 
 _MAKERS: dict[type, Callable[..., Any]] = {}
-_IMMUTABLE_DEFAULTS = (type(None), bool, int, str, Decimal, tuple)
+_IMMUTABLE_DEFAULTS = (type(None), bool, int, str, Decimal, tuple)  # tuple: the empty one only
 
 
 def trusted(cls: type[M]) -> Callable[..., M]:
@@ -164,9 +164,11 @@ def _maker(cls: type[M]) -> Callable[..., M]:
         if field.is_required():
             params.append(name)
             continue
-        if field.default_factory is not None or not isinstance(field.default, _IMMUTABLE_DEFAULTS):
+        default = field.default
+        shareable = isinstance(default, _IMMUTABLE_DEFAULTS) and not (isinstance(default, tuple) and default)
+        if field.default_factory is not None or not shareable:
             raise TypeError(f"{cls.__name__}.{name}: only immutable defaults can be shared")
-        env[f"_default_{name}"] = field.default
+        env[f"_default_{name}"] = default
         params.append(f"{name}=_default_{name}")
     values = ", ".join(f"{name!r}: {name}" for name in cls.model_fields)
     source = (f"def make_{cls.__name__}(*, {', '.join(params)}):\n"
