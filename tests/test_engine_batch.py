@@ -89,6 +89,28 @@ def test_evaluate_many_equals_evaluate() -> None:
     assert gc.isenabled()
 
 
+def test_evaluate_many_leaves_the_deferred_collection_to_after_the_call() -> None:
+    """Nothing allocated once the collector is back on starts it inside the call (it would run twice)."""
+    pairs = [(p, BATCH.inputs.get(p.id)) for p in BATCH.manifest.projects]
+    started: list[int] = []
+
+    def note(phase: str, info: dict) -> None:
+        if phase == "start":
+            started.append(info["generation"])
+
+    gc.collect()
+    threshold = gc.get_threshold()
+    gc.set_threshold(10)  # any allocation of a tracked object now starts a collection
+    gc.callbacks.append(note)
+    try:
+        results = evaluate_many(pairs, BATCH.profile)
+        during = len(started)
+    finally:
+        gc.callbacks.remove(note)
+        gc.set_threshold(*threshold)
+    assert during == 0 and len(results) == len(pairs) and gc.isenabled()
+
+
 def test_engine_makes_no_reference_cycles() -> None:
     pairs = [(p, BATCH.inputs.get(p.id)) for p in BATCH.manifest.projects]
     cases = [build(case) for case in load_cases()]

@@ -7,8 +7,7 @@ I/O; the workbook formulas, the UDFs and the collector are checked against it.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from functools import lru_cache, partial
 from operator import attrgetter, is_, itemgetter
@@ -200,15 +199,21 @@ def evaluate_many(
         return [evaluate(project, inputs, profile) for project, inputs in items]
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause automatic cyclic garbage collection (reference counting frees as usual)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
+class gc_paused:  # noqa: N801 - used like a function, as contextlib.suppress is
+    """Pause automatic cyclic garbage collection (reference counting frees as usual).
+
+    A class rather than a @contextmanager generator: leaving the generator raises a
+    StopIteration once the collector is back on, and allocating it starts the deferred
+    collection inside the call instead of after it (and a caller collecting right after
+    walked every new object twice).
+    """
+
+    def __enter__(self) -> None:
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:  # no *args: no tuple to allocate
+        if self._was_enabled:
             gc.enable()
 
 
