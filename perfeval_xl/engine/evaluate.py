@@ -10,8 +10,8 @@ import gc
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from functools import lru_cache, partial
-from operator import attrgetter, is_, itemgetter
-from typing import Any, NamedTuple
+from operator import attrgetter, is_
+from typing import NamedTuple
 
 from perfeval_xl.engine.memo import per_object
 from perfeval_xl.engine.indicator import FIELD_LABELS, IndicatorScorer, number_entry
@@ -27,7 +27,6 @@ from perfeval_xl.model import (
     FundFigures,
     FundLine,
     GroupResult,
-    IndicatorGroup,
     IndicatorKind,
     IndicatorResult,
     Project,
@@ -84,7 +83,6 @@ class _Tree(NamedTuple):
     codes: tuple[str | None, ...]  # per node: its declared group's code
     declared_weights: tuple[Decimal | None, ...]  # per node: its declared group's points
     leaves: tuple[tuple[int, ...], ...]  # per node: the positions of the indicators under it, in order
-    pick: tuple[Callable[[Sequence[Any]], tuple[Any, ...]], ...]  # per node: its leaves' items of a per-indicator list
     weights: tuple[Decimal, ...]  # per node: Σ weights of its leaves, as `_applicable_sums` adds them
 
 
@@ -109,18 +107,9 @@ def _build_tree(project: Project) -> _Tree:
             weight = project.indicators[position].weight
             if weight is not None:
                 weights[node] += weight
+    # Tuples of strings, numbers and None only: the collector stops tracking them, and they stay out of its passes.
     return _Tree(tuple(leaves), tuple(g.code if g else None for g in declared),
-                 tuple(g.weight if g else None for g in declared), tuple(under),
-                 tuple(_picker(positions) for positions in under), tuple(weights))
-
-
-def _picker(positions: tuple[int, ...]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
-    if len(positions) >= 2:
-        return itemgetter(*positions)  # a tuple, in C
-    if positions:
-        only = positions[0]
-        return lambda items: (items[only],)
-    return lambda items: ()
+                 tuple(g.weight if g else None for g in declared), tuple(under), tuple(weights))
 
 
 class _Funds(NamedTuple):
@@ -331,7 +320,8 @@ def _groups(project: Project, results: list[IndicatorResult]) -> list[GroupResul
     if any(map(_NOT_APPLICABLE, results)) or any(map(_IS_NONE, scores)):
         sums = [_applicable_sums(results, leaves) for leaves in tree.leaves]
     else:  # the usual case: every leaf counts and has a score; Σ as `_applicable_sums` adds, ZERO first
-        sums = [(weight, sum(pick(scores), ZERO)) for weight, pick in zip(tree.weights, tree.pick)]
+        score_at = scores.__getitem__
+        sums = [(weight, sum(map(score_at, leaves), ZERO)) for weight, leaves in zip(tree.weights, tree.leaves)]
     return [_GroupResult(path=path, code=code, weight=weight_sum if declared is None else declared, score=score,
                          rate=div(score, weight_sum) if score is not None and weight_sum > ZERO else None)
             for path, code, declared, (weight_sum, score) in zip(tree.paths, tree.codes, tree.declared_weights, sums)]
