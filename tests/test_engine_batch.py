@@ -3,7 +3,8 @@
 - `resolve`'s cached fast path (indicators that raise no problem) equals the full resolution;
 - `resolve_project` remembers a resolution per project object, and forgets it with the object;
 - `evaluate_many` (garbage collector paused) equals `evaluate`, and the engine makes no
-  reference cycles, which is what makes pausing the collector safe.
+  reference cycles, which is what makes pausing the collector safe;
+- results built without validation equal validated ones; budget rows keep the table order.
 """
 
 from __future__ import annotations
@@ -17,8 +18,12 @@ import pytest
 from perfeval_xl.api import load_batch
 from perfeval_xl.engine import ScoringProfile, evaluate, evaluate_many, resolve_project
 from perfeval_xl.engine import memo
+from perfeval_xl.engine.evaluate import budget_figures, budget_unfilled
 from perfeval_xl.engine.resolve import _resolve_full, resolve
-from perfeval_xl.model import Band, Indicator, IndicatorKind
+from perfeval_xl.model import (
+    Band, FundInput, FundLine, Indicator, IndicatorKind, IndicatorResult, Project, ProjectInputs, ProjectResult,
+)
+from perfeval_xl.model.results import trusted
 from tests.support.scoring_cases import build, load_cases
 
 BATCH = load_batch("samples/manifest.yaml", "samples/inputs.yaml")
@@ -84,6 +89,28 @@ def test_evaluate_many_equals_evaluate() -> None:
     assert gc.isenabled()
 
 
+def test_evaluate_many_leaves_the_deferred_collection_to_after_the_call() -> None:
+    """Nothing allocated once the collector is back on starts it inside the call (it would run twice)."""
+    pairs = [(p, BATCH.inputs.get(p.id)) for p in BATCH.manifest.projects]
+    started: list[int] = []
+
+    def note(phase: str, info: dict) -> None:
+        if phase == "start":
+            started.append(info["generation"])
+
+    gc.collect()
+    threshold = gc.get_threshold()
+    gc.set_threshold(10)  # any allocation of a tracked object now starts a collection
+    gc.callbacks.append(note)
+    try:
+        results = evaluate_many(pairs, BATCH.profile)
+        during = len(started)
+    finally:
+        gc.callbacks.remove(note)
+        gc.set_threshold(*threshold)
+    assert during == 0 and len(results) == len(pairs) and gc.isenabled()
+
+
 def test_engine_makes_no_reference_cycles() -> None:
     pairs = [(p, BATCH.inputs.get(p.id)) for p in BATCH.manifest.projects]
     cases = [build(case) for case in load_cases()]
@@ -104,3 +131,39 @@ def test_equal_decimals_keep_their_own_representation() -> None:
     for text in ("0.9", "0.90", "0.900"):
         ind = Indicator(id="V", name="达标率", weight=Decimal(10), target_text="≥90%", unit="%", target_value=Decimal(text))
         assert str(resolve(ind, profile).target_value) == text
+
+
+def test_results_built_without_validation_equal_validated_ones() -> None:
+    """The engine builds its results with `trusted` constructors: revalidating changes nothing."""
+    pairs = [(p, BATCH.inputs.get(p.id)) for p in BATCH.manifest.projects] + [build(case) for case in load_cases()]
+    for project, inputs in pairs:
+        for profile in PROFILES + (ScoringProfile(allow_not_applicable=True),):
+            result = evaluate(project, inputs, profile)
+            again = ProjectResult.model_validate(result.model_dump())
+            assert again == result and again.model_dump_json() == result.model_dump_json()
+            assert list(again.model_dump()) == list(result.model_dump())
+            for mine, checked in zip(result.indicators + result.groups, again.indicators + again.groups):
+                assert list(mine.__dict__) == list(checked.__dict__)
+
+
+def test_trusted_constructor_fills_defaults_in_declaration_order() -> None:
+    made = trusted(IndicatorResult)(findings=(), weight=Decimal(5), kind=None, indicator_id="X")
+    validated = IndicatorResult(indicator_id="X", kind=None, weight=Decimal(5))
+    assert made == validated and list(made.__dict__) == list(validated.__dict__)
+    with pytest.raises(TypeError):
+        trusted(IndicatorResult)(indicator_id="X", kind=None)  # weight is required
+    with pytest.raises(TypeError):
+        trusted(ScoringProfile)  # has validators
+
+
+def test_budget_sources_the_project_does_not_list_come_after_its_own() -> None:
+    project = Project(id="F", name="f", unit="u", department="d",
+                      funds=(FundLine(source="省级", annual_budget=Decimal(10)), FundLine(source="市级", annual_budget=Decimal(5))))
+    amounts = {"received": Decimal(1), "executed": Decimal(1)}
+    given = ProjectInputs(project_id="F", funds=tuple(FundInput(source=s, **amounts) for s in ("其他", "市级", "中央", "省级")))
+    budget, _ = budget_figures(project, given, ScoringProfile())
+    assert [row.source for row in budget.sources] == ["省级", "市级", "中央", "其他"]
+    only_own = ProjectInputs(project_id="F", funds=(FundInput(source="市级", **amounts),))
+    budget, findings = budget_figures(project, only_own, ScoringProfile())
+    assert [row.source for row in budget.sources] == ["省级", "市级"]
+    assert budget_unfilled(project, only_own) == 2 and [f.code for f in findings] == ["INPUT_MISSING", "INPUT_MISSING"]

@@ -7,10 +7,11 @@ I/O; the workbook formulas, the UDFs and the collector are checked against it.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
+from operator import attrgetter, is_
+from typing import NamedTuple
 
 from perfeval_xl.engine.memo import per_object
 from perfeval_xl.engine.indicator import FIELD_LABELS, IndicatorScorer, number_entry
@@ -32,8 +33,12 @@ from perfeval_xl.model import (
     ProjectInputs,
     ProjectResult,
 )
+from perfeval_xl.model.results import trusted
 
-ZERO = Decimal(0)
+ZERO, HUNDRED = Decimal(0), Decimal(100)  # compared with: a Decimal compares faster with a Decimal than an int
+# Results built from values the engine computed itself, of the declared types: no validation needed.
+_ProjectResult, _BudgetFigures, _FundFigures = trusted(ProjectResult), trusted(BudgetFigures), trusted(FundFigures)
+_GroupResult, _EvaluatorSummary = trusted(GroupResult), trusted(EvaluatorSummary)
 BUDGET_LABEL = "预算执行率"
 
 
@@ -41,12 +46,18 @@ def resolve_project(
     project: Project, profile: ScoringProfile, default_kind: IndicatorKind | None = None
 ) -> list[ResolvedIndicator]:
     """Every indicator of `project` resolved (remembered while the project object lives)."""
+    return list(_resolved(project, profile, default_kind))
+
+
+def _resolved(
+    project: Project, profile: ScoringProfile, default_kind: IndicatorKind | None = None
+) -> tuple[ResolvedIndicator, ...]:
     # Keyed by the profile's identity; the entry holds the profile, so that identity stays its own.
     held, resolved = per_object(project, ("resolved", id(profile), default_kind),
                                 lambda: (profile, tuple(_resolve_all(project, profile, default_kind))))
     if held is not profile:  # pragma: no cover - the entry keeps `held` alive, so ids cannot collide
         resolved = tuple(_resolve_all(project, profile, default_kind))
-    return list(resolved)
+    return resolved
 
 
 def _resolve_all(project: Project, profile: ScoringProfile, default_kind: IndicatorKind | None) -> list[ResolvedIndicator]:
@@ -62,17 +73,72 @@ def _prefixes(path: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
 
 def group_paths(project: Project) -> list[tuple[str, ...]]:
     """Every inner node of the tree, in the order the leaves first reach it (preorder)."""
-    return list(per_object(project, "group_paths", lambda: tuple(_group_paths(project))))
+    return list(_tree(project).paths)
 
 
-def _group_paths(project: Project) -> list[tuple[str, ...]]:
-    seen: dict[tuple[str, ...], None] = {}
-    for ind in project.indicators:
+class _Tree(NamedTuple):
+    """The inner nodes of a project's tree and what scoring needs of them, derived from the project alone."""
+
+    paths: tuple[tuple[str, ...], ...]  # every inner node, as group_paths lists them
+    codes: tuple[str | None, ...]  # per node: its declared group's code
+    declared_weights: tuple[Decimal | None, ...]  # per node: its declared group's points
+    leaves: tuple[tuple[int, ...], ...]  # per node: the positions of the indicators under it, in order
+    weights: tuple[Decimal, ...]  # per node: Σ weights of its leaves, as `_applicable_sums` adds them
+
+
+def _tree(project: Project) -> _Tree:
+    """The project's `_Tree` (remembered per project object)."""
+    return per_object(project, "tree", lambda: _build_tree(project))
+
+
+def _build_tree(project: Project) -> _Tree:
+    leaves: dict[tuple[str, ...], list[int]] = {}
+    for position, ind in enumerate(project.indicators):
         for node in _prefixes(ind.path):
-            seen.setdefault(node, None)
+            leaves.setdefault(node, []).append(position)
     for group in project.groups:
-        seen.setdefault(group.path, None)
-    return list(seen)
+        leaves.setdefault(group.path, [])
+    by_path = {g.path: g for g in project.groups}
+    declared = [by_path.get(path) for path in leaves]
+    under = [tuple(positions) for positions in leaves.values()]
+    weights = [ZERO] * len(under)
+    for node, positions in enumerate(under):
+        for position in positions:
+            weight = project.indicators[position].weight
+            if weight is not None:
+                weights[node] += weight
+    # Tuples of strings, numbers and None only: the collector stops tracking them, and they stay out of its passes.
+    return _Tree(tuple(leaves), tuple(g.code if g else None for g in declared),
+                 tuple(g.weight if g else None for g in declared), tuple(under), tuple(weights))
+
+
+class _Funds(NamedTuple):
+    """The project's side of the budget table, derived from the project alone."""
+
+    lines: dict[str, FundLine]  # by source (the last line of a repeated source)
+    sources: tuple[str, ...]  # the lines' sources in table order
+    order: dict[str, int]  # table position of each source
+    annual: Decimal | None
+    initial: Decimal | None
+    budgeted: tuple[FundLine, ...]  # lines with a budget, whose blank amounts count as unfilled
+    zero_budget_matters: bool  # BUDGET_ZERO applies when the annual budget is not positive
+
+
+def _funds(project: Project) -> _Funds:
+    """The project's `_Funds` (remembered per project object)."""
+    return per_object(project, "funds", lambda: _build_funds(project))
+
+
+def _build_funds(project: Project) -> _Funds:
+    lines = {f.source: f for f in project.funds}
+    order = {f.source: i for i, f in enumerate(project.funds)}
+    return _Funds(lines, tuple(sorted(lines, key=_source_key(order))), order, project.annual_budget,
+                  project.initial_budget, tuple(f for f in project.funds if f.annual_budget),
+                  bool(project.funds) or any(ind.kind is IndicatorKind.BUDGET for ind in project.indicators))
+
+
+def _source_key(order: dict[str, int]) -> Callable[[str], tuple[int, str]]:
+    return lambda source: (order.get(source, len(order)), source)
 
 
 def evaluate(
@@ -83,22 +149,19 @@ def evaluate(
 ) -> ProjectResult:
     """Score `project` with `inputs` under `profile`. `resolved` may be passed to reuse a resolution."""
     inputs = inputs or ProjectInputs(project_id=project.id)
-    resolved = resolved if resolved is not None else resolve_project(project, profile)
+    resolved = resolved if resolved is not None else _resolved(project, profile)
     findings: list[Finding] = []
     budget, budget_findings = budget_figures(project, inputs, profile)
     findings.extend(budget_findings)
 
-    scorer = IndicatorScorer(profile, project.id)
-    results: list[IndicatorResult] = []
-    unfilled = budget_unfilled(project, inputs)
+    score = IndicatorScorer(profile, project.id).score
     given = inputs.indicators
     amounts = (budget.annual_budget, budget.executed)
-    for ind in resolved:
-        result = scorer.score(ind, given.get(ind.id) or BLANK_INPUT, amounts)
-        results.append(result)
-        if result.findings:
-            unfilled += sum(1 for f in result.findings if f.code == "INPUT_MISSING")
-            findings.extend(result.findings)
+    results = [score(ind, given.get(ind.id) or BLANK_INPUT, amounts) for ind in resolved]
+    unfilled = budget_unfilled(project, inputs)
+    for found in filter(None, map(_FINDINGS, results)):  # the few results with findings
+        unfilled += sum(1 for f in found if f.code == "INPUT_MISSING")
+        findings.extend(found)
 
     groups = _groups(project, results)
     total = _total(results, profile)
@@ -106,16 +169,8 @@ def evaluate(
     evaluators, evaluator_findings = _evaluators(project, inputs, total)
     findings.extend(evaluator_findings)
     findings.extend(_stated(project, inputs, results, groups, budget, total, grade, evaluators))
-    return ProjectResult(project_id=project.id,
-        indicators=tuple(results),
-        groups=tuple(groups),
-        budget=budget,
-        total=total,
-        grade=grade,
-        unfilled=unfilled,
-        evaluators=evaluators,
-        findings=tuple(findings),
-    )
+    return _ProjectResult(project_id=project.id, indicators=tuple(results), groups=tuple(groups), budget=budget,
+                          total=total, grade=grade, unfilled=unfilled, evaluators=evaluators, findings=tuple(findings))
 
 
 def evaluate_many(
@@ -133,25 +188,34 @@ def evaluate_many(
         return [evaluate(project, inputs, profile) for project, inputs in items]
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause automatic cyclic garbage collection (reference counting frees as usual)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
+class gc_paused:  # noqa: N801 - used like a function, as contextlib.suppress is
+    """Pause automatic cyclic garbage collection (reference counting frees as usual).
+
+    A class rather than a @contextmanager generator: leaving the generator raises a
+    StopIteration once the collector is back on, and allocating it starts the deferred
+    collection inside the call instead of after it (and a caller collecting right after
+    walked every new object twice).
+    """
+
+    def __enter__(self) -> None:
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:  # no *args: no tuple to allocate
+        if self._was_enabled:
             gc.enable()
 
 
 def budget_figures(project: Project, inputs: ProjectInputs, profile: ScoringProfile) -> tuple[BudgetFigures, list[Finding]]:
     """The budget table: one row per source and totals; a total stays blank while a needed source is blank."""
     findings: list[Finding] = []
-    annual = project.annual_budget
-    lines = {f.source: f for f in project.funds}
+    funds = _funds(project)
+    annual = funds.annual
+    lines = funds.lines
     given = {f.source: f for f in inputs.funds}
-    sources = sorted(set(lines) | set(given), key=_source_order(project))
+    sources = funds.sources
+    if not given.keys() <= lines.keys():  # sources the project does not list come after its own
+        sources = sorted(lines.keys() | given.keys(), key=_source_key(funds.order))
     totals: dict[str, Decimal | None] = {"received": ZERO, "executed": ZERO}
     rows: list[FundFigures] = []
     for source in sources:
@@ -159,8 +223,8 @@ def budget_figures(project: Project, inputs: ProjectInputs, profile: ScoringProf
         budgeted = line is not None and bool(line.annual_budget)
         values: dict[str, Decimal | None] = {}
         entry = given.get(source)
-        for field in ("received", "executed"):
-            value, bad = number_entry(getattr(entry, field) if entry is not None else None)
+        for field, raw in zip(_AMOUNTS, (entry.received, entry.executed) if entry is not None else (None, None)):
+            value, bad = number_entry(raw)
             if bad is not None:
                 findings.append(finding("INPUT_NOT_NUMBER", _fund_loc(project, field, source), indicator=BUDGET_LABEL,
                                         field=f"{source}{FIELD_LABELS[field]}", value=bad))
@@ -170,7 +234,7 @@ def budget_figures(project: Project, inputs: ProjectInputs, profile: ScoringProf
                     findings.append(finding("INPUT_MISSING", _fund_loc(project, field, source), indicator=BUDGET_LABEL,
                                             field=f"{source}{FIELD_LABELS[field]}"))
                     totals[field] = None
-            elif value < 0:
+            elif value < ZERO:
                 findings.append(finding("NEGATIVE_INPUT", _fund_loc(project, field, source), indicator=BUDGET_LABEL,
                                         field=f"{source}{FIELD_LABELS[field]}", value=value))
                 value, totals[field] = None, None
@@ -178,33 +242,33 @@ def budget_figures(project: Project, inputs: ProjectInputs, profile: ScoringProf
                 totals[field] += value
             values[field] = value
         rows.append(_fund_row(source, line, values["received"], values["executed"]))
-    for field in ("received", "executed"):
-        stated_total = inputs.stated_totals.get(field)
-        if stated_total is not None and totals[field] is not None and stated_total != totals[field]:
-            findings.append(finding("FUNDS_TOTAL_MISMATCH", Location(project_id=project.id, field=field),
-                                    field=FIELD_LABELS[field], stated=stated_total, computed=totals[field]))
+    if inputs.stated_totals:
+        for field in ("received", "executed"):
+            stated_total = inputs.stated_totals.get(field)
+            if stated_total is not None and totals[field] is not None and stated_total != totals[field]:
+                findings.append(finding("FUNDS_TOTAL_MISMATCH", Location(project_id=project.id, field=field),
+                                        field=FIELD_LABELS[field], stated=stated_total, computed=totals[field]))
 
     received, executed = totals["received"], totals["executed"]
-    has_budget_leaf = any(ind.kind is IndicatorKind.BUDGET for ind in project.indicators)
-    if (annual is None or annual <= 0) and (has_budget_leaf or project.funds):
+    positive_budget = annual is not None and annual > ZERO
+    if not positive_budget and funds.zero_budget_matters:
         findings.append(finding("BUDGET_ZERO", Location(project_id=project.id, field="annual_budget")))
-    positive_budget = annual is not None and annual > 0
-    for field, value in (("executed", executed), ("received", received)):
-        if positive_budget and value is not None and value > annual * profile.amount_unit_slip_ratio:
-            findings.append(finding("AMOUNT_UNIT_SLIP", Location(project_id=project.id, field=field),
-                                    field=FIELD_LABELS[field], value=value, budget=annual,
-                                    ratio=round_half_up(div(value, annual), 0)))
-    total_row = _fund_row("合计", None, received, executed, initial=project.initial_budget, annual=annual)
-    figures = BudgetFigures(sources=tuple(rows),
-        initial_budget=total_row.initial_budget,
-        annual_budget=total_row.annual_budget,
-        received=received,
-        executed=executed,
-        balance=total_row.balance,
-        arrival_rate=total_row.arrival_rate,
-        execution_rate=total_row.execution_rate,
-    )
+    if positive_budget:
+        limit = annual * profile.amount_unit_slip_ratio
+        for field, value in (("executed", executed), ("received", received)):
+            if value is not None and value > limit:
+                findings.append(finding("AMOUNT_UNIT_SLIP", Location(project_id=project.id, field=field),
+                                        field=FIELD_LABELS[field], value=value, budget=annual,
+                                        ratio=round_half_up(div(value, annual), 0)))
+    total_row = _fund_row("合计", None, received, executed, initial=funds.initial, annual=annual)
+    figures = _BudgetFigures(sources=tuple(rows), initial_budget=total_row.initial_budget,
+                      annual_budget=total_row.annual_budget, received=received, executed=executed,
+                      balance=total_row.balance, arrival_rate=total_row.arrival_rate,
+                      execution_rate=total_row.execution_rate)
     return figures, findings
+
+
+_AMOUNTS = ("received", "executed")
 
 
 def _fund_loc(project: Project, field: str, source: str) -> Location:
@@ -222,75 +286,83 @@ def _fund_row(
     """结余 = 到位 − 执行, 到位率 = 到位 / 全年预算数, 执行率 = 执行 / 全年预算数 (uncapped)."""
     if line is not None:
         initial, annual = line.initial_budget, line.annual_budget
-    positive = annual is not None and annual > 0
-    return FundFigures(source=source,
-        initial_budget=initial,
-        annual_budget=annual,
-        received=received,
-        executed=executed,
-        balance=received - executed if received is not None and executed is not None else None,
-        arrival_rate=div(received, annual) if received is not None and positive else None,
-        execution_rate=div(executed, annual) if executed is not None and positive else None,
-    )
+    positive = annual is not None and annual > ZERO
+    return _FundFigures(source=source, initial_budget=initial, annual_budget=annual, received=received,
+                   executed=executed,
+                   balance=received - executed if received is not None and executed is not None else None,
+                   arrival_rate=div(received, annual) if received is not None and positive else None,
+                   execution_rate=div(executed, annual) if executed is not None and positive else None)
 
 
 def budget_unfilled(project: Project, inputs: ProjectInputs) -> int:
     """Blank executed/received amounts of budgeted sources count as unfilled inputs."""
+    budgeted = _funds(project).budgeted
+    if not budgeted:
+        return 0
     given = {f.source: f for f in inputs.funds}
     count = 0
-    for line in project.funds:
-        if not line.annual_budget:
-            continue
+    for line in budgeted:
         entry = given.get(line.source)
-        for field in ("received", "executed"):
+        if entry is None:
+            count += 2
+            continue
+        for value in (entry.received, entry.executed):
             # Text in an amount cell is an error of its own, not an unfilled input.
-            if entry is None or number_entry(getattr(entry, field)) == (None, None):
+            if number_entry(value) == (None, None):
                 count += 1
     return count
 
 
-def _source_order(project: Project):
-    order = {f.source: i for i, f in enumerate(project.funds)}
-    return lambda source: (order.get(source, len(order)), source)
-
-
 def _groups(project: Project, results: list[IndicatorResult]) -> list[GroupResult]:
-    """Σ weights and Σ rounded scores of the applicable leaves under each inner node, in one pass."""
-    declared = {g.path: g for g in project.groups}
-    paths = group_paths(project)
-    weights = dict.fromkeys(paths, ZERO)
-    scores: dict[tuple[str, ...], Decimal | None] = dict.fromkeys(paths, ZERO)
-    for ind, r in zip(project.indicators, results):
+    """Σ weights and Σ rounded scores of the applicable leaves under each inner node."""
+    tree = _tree(project)
+    scores = list(map(_SCORE, results))
+    if any(map(_NOT_APPLICABLE, results)) or any(map(_IS_NONE, scores)):
+        sums = [_applicable_sums(results, leaves) for leaves in tree.leaves]
+    else:  # the usual case: every leaf counts and has a score; Σ as `_applicable_sums` adds, ZERO first
+        score_at = scores.__getitem__
+        sums = [(weight, sum(map(score_at, leaves), ZERO)) for weight, leaves in zip(tree.weights, tree.leaves)]
+    return [_GroupResult(path=path, code=code, weight=weight_sum if declared is None else declared, score=score,
+                         rate=div(score, weight_sum) if score is not None and weight_sum > ZERO else None)
+            for path, code, declared, (weight_sum, score) in zip(tree.paths, tree.codes, tree.declared_weights, sums)]
+
+
+_NOT_APPLICABLE = attrgetter("not_applicable")
+_SCORE = attrgetter("score")
+_FINDINGS = attrgetter("findings")
+_IS_NONE = partial(is_, None)  # rather than `None in`: comparing a Decimal with None costs an ABC check each time
+
+
+def _applicable_sums(results: list[IndicatorResult], leaves: tuple[int, ...]) -> tuple[Decimal, Decimal | None]:
+    """(Σ weights, Σ scores) of the applicable leaves, in order; the score sum is blank while one is."""
+    weight_sum = score = ZERO
+    for position in leaves:
+        r = results[position]
         if r.not_applicable:
             continue
-        weight, score = r.weight, r.score
-        for node in _prefixes(ind.path):
-            if weight is not None:
-                weights[node] += weight
-            if score is None:
-                scores[node] = None
-            elif scores[node] is not None:
-                scores[node] += score
-    out: list[GroupResult] = []
-    for path in paths:
-        weight_sum, score = weights[path], scores[path]
-        group = declared.get(path)
-        weight = group.weight if group is not None and group.weight is not None else weight_sum
-        rate = div(score, weight_sum) if score is not None and weight_sum > 0 else None
-        out.append(GroupResult(path=path, code=group.code if group else None, weight=weight, score=score,
-                           rate=rate))
-    return out
+        if r.weight is not None:
+            weight_sum += r.weight
+        if score is not None:
+            score = None if r.score is None else score + r.score
+    return weight_sum, score
 
 
 def _total(results: list[IndicatorResult], profile: ScoringProfile) -> Decimal | None:
-    applicable = [r for r in results if not r.not_applicable]
-    if not applicable or any(r.score is None for r in applicable):
+    total = weights = ZERO
+    applicable = False
+    for r in results:
+        if r.not_applicable:
+            continue
+        if r.score is None:
+            return None
+        applicable = True
+        total += r.score
+        weights += r.weight
+    if not applicable:
         return None
-    total = sum((r.score for r in applicable), ZERO)
     if not profile.allow_not_applicable:
         return total
-    weights = sum((r.weight for r in applicable), ZERO)
-    if weights <= 0:
+    if weights <= ZERO:
         return None
     # Rescaled once, over the rounded scores (REFERENCE §3, N/A indicators).
     return round_half_up(div(total * profile.total_points, weights), profile.score_places)
@@ -303,15 +375,15 @@ def _evaluators(
     scores: list[Decimal] = []
     for position, evaluator in enumerate(inputs.evaluators):
         value, bad = number_entry(evaluator.score)
-        loc = Location(project_id=project.id, field=f"evaluator:{position}")
-        if bad is not None or (value is not None and not ZERO <= value <= 100):
+        if bad is not None or (value is not None and not ZERO <= value <= HUNDRED):
+            loc = Location(project_id=project.id, field=f"evaluator:{position}")
             findings.append(finding("EVALUATOR_SCORE_INVALID", loc, name=evaluator.name, value=bad or value))
         elif value is not None:
             scores.append(value)
     if not scores:
-        return EvaluatorSummary(count=0, mean=None, minimum=None, maximum=None), findings
+        return _EvaluatorSummary(count=0, mean=None, minimum=None, maximum=None), findings
     mean = div(sum(scores, ZERO), Decimal(len(scores)))
-    summary = EvaluatorSummary(count=len(scores), mean=mean, minimum=min(scores), maximum=max(scores))
+    summary = _EvaluatorSummary(count=len(scores), mean=mean, minimum=min(scores), maximum=max(scores))
     if total is not None and round_half_up(mean, 2) != total:
         findings.append(finding("EVALUATOR_MEAN_DIFFERS", Location(project_id=project.id, field="evaluators"),
                                 mean=round_half_up(mean, 2), range=summary.spread, total=total))
@@ -328,6 +400,8 @@ def _stated(
     grade: str | None,
     evaluators: EvaluatorSummary,
 ) -> list[Finding]:
+    if not inputs.stated:
+        return []
     by_id = {r.indicator_id: r for r in results}
     by_name = {g.name: g for g in groups}
     out: list[Finding] = []

@@ -15,7 +15,9 @@ from perfeval_xl.engine.resolve import ResolvedIndicator
 from perfeval_xl.findings import Finding, Location, finding
 from perfeval_xl.model import IndicatorInput, IndicatorKind, IndicatorResult
 from perfeval_xl.model.inputs import Entry
+from perfeval_xl.model.results import trusted
 
+ZERO = Decimal(0)  # compared with, rather than 0: a Decimal compares faster with a Decimal than with an int
 FIELD_LABELS = {
     "actual": "实际完成值",
     "score": "得分",
@@ -40,8 +42,12 @@ def number_entry(entry: Entry) -> tuple[Decimal | None, str | None]:
     return (None, None) if not text else (None, text)
 
 
-_QUANTITATIVE = frozenset({IndicatorKind.POSITIVE, IndicatorKind.REVERSE, IndicatorKind.EQUAL,
-                           IndicatorKind.DEDUCTION, IndicatorKind.BANDED})
+# Members bound once: `IndicatorKind.X` is a class-attribute lookup through the enum's metaclass, slow on every use.
+POSITIVE, REVERSE, EQUAL = IndicatorKind.POSITIVE, IndicatorKind.REVERSE, IndicatorKind.EQUAL
+QUALITATIVE, BANDED, DEDUCTION, DIRECT = (IndicatorKind.QUALITATIVE, IndicatorKind.BANDED, IndicatorKind.DEDUCTION,
+                                          IndicatorKind.DIRECT)
+_QUANTITATIVE = frozenset({POSITIVE, REVERSE, EQUAL, DEDUCTION, BANDED})
+_result = trusted(IndicatorResult)  # values built here, of the declared types: no validation needed
 
 
 class IndicatorScorer:
@@ -50,11 +56,15 @@ class IndicatorScorer:
     def __init__(self, profile: ScoringProfile, project_id: str | None = None) -> None:
         self.profile = profile
         self.project_id = project_id
+        # The members are str, equal and hashed as their values: a set answers `kind in` faster than the tuple.
+        self._reason_required = frozenset(profile.reason_required_kinds)
 
     def _loc(self, ind: ResolvedIndicator, field: str) -> Location:
         return Location(project_id=self.project_id, indicator_id=ind.id, field=field)
 
     def _read(self, ind: ResolvedIndicator, entry: Entry, field: str, findings: list[Finding]) -> Decimal | None:
+        if type(entry) is Decimal and entry.is_finite() and entry >= ZERO:  # the usual entry, taken as it is
+            return entry
         value, bad_text = number_entry(entry)
         label = FIELD_LABELS.get(field, field)
         if bad_text is not None:
@@ -64,7 +74,7 @@ class IndicatorScorer:
         if value is None:
             findings.append(finding("INPUT_MISSING", self._loc(ind, field), indicator=ind.indicator.label, field=label))
             return None
-        if value < 0:
+        if value < ZERO:
             findings.append(finding("NEGATIVE_INPUT", self._loc(ind, field), indicator=ind.indicator.label,
                                     field=label, value=value))
             return None
@@ -80,40 +90,25 @@ class IndicatorScorer:
             label = ind.indicator.label
             if profile.allow_not_applicable:
                 findings.append(finding("INDICATOR_NOT_APPLICABLE", self._loc(ind, "not_applicable"), indicator=label))
-                return IndicatorResult(indicator_id=ind.id, kind=ind.kind, weight=ind.weight,
-                               not_applicable=True, findings=tuple(findings))
+                return _result(indicator_id=ind.id, kind=ind.kind, weight=ind.weight, not_applicable=True,
+                               findings=tuple(findings))
             findings.append(finding("NOT_APPLICABLE_DISABLED", self._loc(ind, "not_applicable"), indicator=label))
+        kind = ind.kind
+        w = ind.weight
         if not ind.scorable:
             findings.append(finding("TARGET_NOT_SCORABLE", self._loc(ind, "target"), indicator=ind.indicator.label,
                                     target=ind.target.raw))
-            return IndicatorResult(indicator_id=ind.id, kind=ind.kind, weight=ind.weight,
-                           findings=tuple(findings))
+            return _result(indicator_id=ind.id, kind=kind, weight=w, findings=tuple(findings))
 
-        w = ind.weight
         assert w is not None
         a = ind.target_value
-        b: Decimal | None = None
+        b: Decimal | None
         scored: rules.Scored | None = None
         band: str | None = None
-        kind = ind.kind
-        if kind is IndicatorKind.QUALITATIVE:
-            scored, b, band = self._qualitative(ind, inp, w, findings)
-        elif kind is IndicatorKind.DIRECT:
-            b = self._read(ind, inp.score, "score", findings)
-            if b is not None:
-                if b > w:
-                    findings.append(finding("SCORE_ABOVE_WEIGHT", self._loc(ind, "score"), indicator=ind.indicator.label,
-                                            score=b, weight=w))
-                else:
-                    scored = rules.Scored(rate=None, raw_score=b, met=b >= w)
-        elif kind is IndicatorKind.BUDGET:
-            a, b = budget
-            if a is not None and b is not None and a > 0:
-                scored = rules.budget(a, b, w, profile)
-        else:
+        if kind in _QUANTITATIVE:
             b = self._read(ind, inp.actual, "actual", findings)
             if b is not None:
-                if kind is IndicatorKind.BANDED:
+                if kind is BANDED:
                     scored = rules.banded(ind, b, w)
                     if scored.raw_score is None:
                         bands = "；".join(f"{x.label} {x.text}" for x in ind.bands)
@@ -122,30 +117,42 @@ class IndicatorScorer:
                         scored = None
                 else:
                     scored = rules.quantitative(ind, b, profile)
+        elif kind is DIRECT:
+            b = self._read(ind, inp.score, "score", findings)
+            if b is not None:
+                if b > w:
+                    findings.append(finding("SCORE_ABOVE_WEIGHT", self._loc(ind, "score"), indicator=ind.indicator.label,
+                                            score=b, weight=w))
+                else:
+                    scored = rules.Scored(None, b, b >= w)
+        elif kind is QUALITATIVE:
+            scored, b, band = self._qualitative(ind, inp, w, findings)
+        else:  # the budget kind, the one left
+            a, b = budget
+            if a is not None and b is not None and a > ZERO:
+                scored = rules.budget(a, b, w, profile)
 
         if scored is None or scored.raw_score is None:
-            return IndicatorResult(indicator_id=ind.id, kind=kind, weight=w, target=a, actual=b, band=band,
+            return _result(indicator_id=ind.id, kind=kind, weight=w, target=a, actual=b, band=band,
                            findings=tuple(findings))
         score = round_half_up(scored.raw_score, profile.score_places)
-        findings.extend(self._after_scoring(ind, inp, a, b, w, score, scored))
-        return IndicatorResult(indicator_id=ind.id, kind=kind, weight=w, target=a, actual=b, rate=scored.rate, score=score,
-            met=scored.met, band=scored.band, findings=tuple(findings),
-        )
+        self._after_scoring(ind, inp, a, b, w, score, scored, findings)
+        return _result(indicator_id=ind.id, kind=kind, weight=w, target=a, actual=b, rate=scored.rate, score=score,
+                       met=scored.met, band=scored.band, findings=tuple(findings))
 
     def _qualitative(
         self, ind: ResolvedIndicator, inp: IndicatorInput, w: Decimal, findings: list[Finding]
     ) -> tuple[rules.Scored | None, Decimal | None, str | None]:
         """(scored or None, the entered score, the chosen tier's name)."""
         profile = self.profile
-        label = ind.indicator.label
         tier = profile.tier(inp.tier.strip() if inp.tier else None)
         if tier is None:
             names = "、".join(t.name for t in profile.qualitative_tiers)
             if inp.tier:
-                findings.append(finding("QUAL_TIER_MISSING", self._loc(ind, "tier"), indicator=label,
+                findings.append(finding("QUAL_TIER_MISSING", self._loc(ind, "tier"), indicator=ind.indicator.label,
                                         value=inp.tier, tiers=names))
             else:
-                findings.append(finding("INPUT_MISSING", self._loc(ind, "tier"), indicator=label,
+                findings.append(finding("INPUT_MISSING", self._loc(ind, "tier"), indicator=ind.indicator.label,
                                         field=FIELD_LABELS["tier"]))
         s = self._read(ind, inp.score, "score", findings)
         if tier is None or s is None:
@@ -153,7 +160,7 @@ class IndicatorScorer:
         low, high = mul(tier.low, w), mul(tier.high, w)
         inside = low <= s and (s <= high if tier.high_inclusive else s < high)
         if not inside:
-            findings.append(finding("QUAL_SCORE_OUT_OF_TIER", self._loc(ind, "score"), indicator=label,
+            findings.append(finding("QUAL_SCORE_OUT_OF_TIER", self._loc(ind, "score"), indicator=ind.indicator.label,
                                     tier=tier.name, low=low, high=high, score=s))
             return None, s, tier.name
         top = tier.name == profile.qualitative_tiers[0].name
@@ -168,42 +175,32 @@ class IndicatorScorer:
         w: Decimal,
         score: Decimal,
         scored: rules.Scored,
-    ) -> list[Finding]:
-        """The checks that need a score: reasons, over-achievement, strict bounds, slips."""
+        out: list[Finding],
+    ) -> None:
+        """The checks that need a score (reasons, over-achievement, strict bounds, slips), added to `out`."""
         profile = self.profile
         kind = ind.kind
-        out: list[Finding] = []
-        reason = (inp.reason or "").strip()
-        quantitative = kind in _QUANTITATIVE
+        reason = inp.reason.strip() if inp.reason else ""
 
-        if quantitative and ind.target.is_percent and b is not None and b > profile.percent_slip_threshold:
+        if kind in _QUANTITATIVE and ind.target.is_percent and b is not None and b > profile.percent_slip_threshold:
             out.append(finding("PERCENT_UNIT_SLIP", self._loc(ind, "actual"), indicator=ind.indicator.label, value=b,
                                percent=f"{format(round_half_up(b * 100, 2), 'f')}%"))
-        if ind.strict and a is not None and b == a and kind in (IndicatorKind.POSITIVE, IndicatorKind.REVERSE):
+        if ind.strict and a is not None and b == a and (kind is POSITIVE or kind is REVERSE):
             if not profile.strict_operators:
                 out.append(finding("STRICT_AT_BOUNDARY", self._loc(ind, "actual"), indicator=ind.indicator.label,
                                    target=ind.target.raw))
-        over = self._over_achieved(kind, a, b)
-        if over and not reason:
+        # Over-achieved: B ≥ t × A where more is better, B ≤ A / t where less is better.
+        if not reason and a is not None and b is not None and a > ZERO and (
+                (kind is POSITIVE or kind is EQUAL) and b >= mul(profile.over_threshold, a)
+                or kind is REVERSE and b <= div(a, profile.over_threshold)):
             out.append(finding("OVER_ACHIEVEMENT", self._loc(ind, "reason"), indicator=ind.indicator.label, actual=b,
                                target=ind.target.raw or a, threshold=profile.over_threshold))
-        if kind in profile.reason_required_kinds and (score < w or not scored.met) and not reason:
+        if not reason and kind in self._reason_required and (score < w or not scored.met):
             out.append(finding("REASON_MISSING", self._loc(ind, "reason"), indicator=ind.indicator.label, score=score, weight=w))
-        if score == w and reason:
+        if reason and score == w:
             phrase = next((p for p in profile.unmet_phrases if p in reason), None)
             if phrase:
                 out.append(finding("FULL_MARKS_REASON_UNMET", self._loc(ind, "reason"), indicator=ind.indicator.label,
                                    phrase=phrase))
-        if profile.equal_flag_mismatch and kind is IndicatorKind.EQUAL and a is not None and b != a:
+        if profile.equal_flag_mismatch and kind is EQUAL and a is not None and b != a:
             out.append(finding("EQUAL_MISMATCH", self._loc(ind, "actual"), indicator=ind.indicator.label, target=a, value=b))
-        return out
-
-    def _over_achieved(self, kind: IndicatorKind, a: Decimal | None, b: Decimal | None) -> bool:
-        if a is None or b is None or a <= 0:
-            return False
-        t = self.profile.over_threshold
-        if kind in (IndicatorKind.POSITIVE, IndicatorKind.EQUAL):
-            return b >= mul(t, a)
-        if kind is IndicatorKind.REVERSE:
-            return b <= div(a, t)
-        return False

@@ -6,6 +6,7 @@ even. Every rounding in the product goes through `round_half_up`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 # 28 significant digits is more than any input carries; division results are exact
@@ -45,15 +46,12 @@ def to_decimal(value: object) -> Decimal | None:
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """四舍五入 to `places` decimals, as spreadsheet ROUND does."""
-    return value.quantize(_QUANTS[places], rounding=ROUND_HALF_UP, context=CONTEXT)
+    return value.quantize(_QUANTS[places], ROUND_HALF_UP, CONTEXT)  # positional: no keyword dict per call
 
 
-def div(numerator: Decimal, denominator: Decimal) -> Decimal:
-    return CONTEXT.divide(numerator, denominator)
-
-
-def mul(a: Decimal, b: Decimal) -> Decimal:
-    return CONTEXT.multiply(a, b)
+# div(a, b) and mul(a, b) in CONTEXT; bound methods rather than wrappers, as scoring calls them for every indicator.
+div: Callable[[Decimal, Decimal], Decimal] = CONTEXT.divide
+mul: Callable[[Decimal, Decimal], Decimal] = CONTEXT.multiply
 
 
 def decimal_places(text: str) -> int:

@@ -7,7 +7,7 @@ text is interpreted in exactly one place.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
@@ -46,18 +46,18 @@ class ResolvedIndicator:
     reverse_variant: str
     strict: bool  # the target's operator is strict (＞, ＜, 超过, 低于, 不满)
     problems: tuple[Finding, ...]  # manifest-level findings about this indicator
+    # Derived once here, read for every score (the indicator's own id and weight, and `_scorable`).
+    id: str = field(init=False, repr=False, compare=False)
+    weight: Decimal | None = field(init=False, repr=False, compare=False)
+    scorable: bool = field(init=False, repr=False, compare=False)  # the definition allows scoring (inputs aside)
 
-    @property
-    def id(self) -> str:
-        return self.indicator.id
+    def __post_init__(self) -> None:
+        _set = object.__setattr__
+        _set(self, "id", self.indicator.id)
+        _set(self, "weight", self.indicator.weight)
+        _set(self, "scorable", self._scorable())
 
-    @property
-    def weight(self) -> Decimal | None:
-        return self.indicator.weight
-
-    @property
-    def scorable(self) -> bool:
-        """Whether the definition allows scoring at all (inputs aside)."""
+    def _scorable(self) -> bool:
         if self.weight is None:
             return False
         if self.kind in (IndicatorKind.QUALITATIVE, IndicatorKind.DIRECT, IndicatorKind.BUDGET):

@@ -8,8 +8,8 @@ The caller (engine.indicator) handles blanks, negatives and findings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from perfeval_xl.engine.numbers import div, mul, round_half_up
 from perfeval_xl.engine.profile import ScoringProfile
@@ -20,21 +20,16 @@ ZERO = Decimal(0)
 ONE = Decimal(1)
 
 
-@dataclass(frozen=True, slots=True)
-class Scored:
+class Scored(NamedTuple):  # a tuple: one is made for every scored indicator
     rate: Decimal | None  # 完成率, uncapped; None where not defined
     raw_score: Decimal | None  # unrounded; None when nothing matches (a band gap)
     met: bool
     band: str | None = None
 
 
-def _rate_for_score(rate: Decimal, profile: ScoringProfile) -> Decimal:
-    return round_half_up(rate, profile.rate_places) if profile.round_rate_first else rate
-
-
 def _capped(rate: Decimal, weight: Decimal, profile: ScoringProfile) -> Decimal:
     """min(rate, 1) × w, with 0 as the floor (a linear reverse rate can go negative)."""
-    r = _rate_for_score(rate, profile)
+    r = round_half_up(rate, profile.rate_places) if profile.round_rate_first else rate
     if r >= ONE:
         return weight
     if r <= ZERO:
@@ -105,14 +100,18 @@ def quantitative(ind: ResolvedIndicator, b: Decimal, profile: ScoringProfile) ->
     a = ind.target_value
     w = ind.weight
     assert a is not None and w is not None
-    strict_met = ind.strict and profile.strict_operators
     kind = ind.kind
-    if kind is IndicatorKind.POSITIVE:
-        return positive(a, b, w, strict_met, profile)
-    if kind is IndicatorKind.REVERSE:
-        return reverse(a, b, w, strict_met, ind.reverse_variant, profile)
-    if kind is IndicatorKind.EQUAL:
+    if kind is _POSITIVE:
+        return positive(a, b, w, ind.strict and profile.strict_operators, profile)
+    if kind is _REVERSE:
+        return reverse(a, b, w, ind.strict and profile.strict_operators, ind.reverse_variant, profile)
+    if kind is _EQUAL:
         return equal(a, b, w, profile)
-    if kind is IndicatorKind.DEDUCTION:
+    if kind is _DEDUCTION:
         return deduction(ind, a, b, w)
     raise ValueError(f"{kind} is not scored from a target and an actual")
+
+
+# Bound once: an enum member looked up on its class costs a metaclass lookup each time.
+_POSITIVE, _REVERSE, _EQUAL, _DEDUCTION = (IndicatorKind.POSITIVE, IndicatorKind.REVERSE, IndicatorKind.EQUAL,
+                                           IndicatorKind.DEDUCTION)

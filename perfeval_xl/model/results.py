@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -117,3 +119,64 @@ class ProjectResult(BaseModel):
             if result.path == tuple(path):
                 return result
         return None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+_MAKERS: dict[type, Callable[..., Any]] = {}
+_IMMUTABLE_DEFAULTS = (type(None), bool, int, str, Decimal, tuple)  # tuple: the empty one only
+
+
+def trusted(cls: type[M]) -> Callable[..., M]:
+    """A constructor of `cls` that does not validate, for values the engine built itself with the declared types.
+
+    It takes the fields as keyword arguments (omitted ones get their declared default) and
+    makes an instance equal to the validated one: the same values (tuples and Decimals as
+    given, which validation would copy or keep equal), fields in declaration order, so
+    `model_dump` is the same. Validation would also copy every tuple and allocate a
+    fields set per instance: a batch keeps hundreds of thousands of results alive, and
+    the garbage collector walks every container they hold. Here the instances of a class
+    share one fields set, all its fields (a frozen model never modifies it).
+    """
+    maker = _MAKERS.get(cls)
+    if maker is None:
+        maker = _MAKERS[cls] = _maker(cls)
+    return maker
+
+
+def _maker(cls: type[M]) -> Callable[..., M]:
+    decorators = cls.__pydantic_decorators__
+    if (not cls.model_config.get("frozen") or cls.model_config.get("extra") == "allow" or cls.__private_attributes__
+            or cls.__pydantic_post_init__ or cls.__new__ is not object.__new__ or decorators.validators
+            or decorators.field_validators or decorators.model_validators):
+        raise TypeError(f"{cls.__name__} is not a plain frozen model")
+    # Generated like a dataclass __init__: keyword-only parameters, and the instance dict
+    # written as a display, in declaration order whatever order the caller uses.
+    env: dict[str, Any] = {
+        "_new": object.__new__, "_cls": cls, "_fields_set": set(cls.model_fields),
+        "_set_dict": BaseModel.__dict__["__dict__"].__set__,
+        "_set_fields_set": BaseModel.__dict__["__pydantic_fields_set__"].__set__,
+        "_set_extra": BaseModel.__dict__["__pydantic_extra__"].__set__,
+        "_set_private": BaseModel.__dict__["__pydantic_private__"].__set__,
+    }
+    params = []
+    for name, field in cls.model_fields.items():
+        if field.is_required():
+            params.append(name)
+            continue
+        default = field.default
+        shareable = isinstance(default, _IMMUTABLE_DEFAULTS) and not (isinstance(default, tuple) and default)
+        if field.default_factory is not None or not shareable:
+            raise TypeError(f"{cls.__name__}.{name}: only immutable defaults can be shared")
+        env[f"_default_{name}"] = default
+        params.append(f"{name}=_default_{name}")
+    values = ", ".join(f"{name!r}: {name}" for name in cls.model_fields)
+    source = (f"def make_{cls.__name__}(*, {', '.join(params)}):\n"
+              f"    made = _new(_cls)\n"
+              f"    _set_dict(made, {{{values}}})\n"
+              f"    _set_fields_set(made, _fields_set)\n"
+              f"    _set_extra(made, None)\n"
+              f"    _set_private(made, None)\n"
+              f"    return made\n")
+    exec(source, env)
+    return env[f"make_{cls.__name__}"]
