@@ -45,7 +45,7 @@ def allowed_ranges(layout: WorkbookLayout) -> dict[str, list[Rect]]:
     for sheet in layout.sheets:
         rows = cols = 0
         for cell in sheet.cells:
-            row, col = a1.parse(cell.merge_to or cell.ref)
+            row, col = a1.parse(cell.merge_to) if cell.merge_to else (cell.row, cell.col)
             if row > rows:
                 rows = row
             if col > cols:
@@ -81,15 +81,19 @@ def bind(read: WorkbookRead, layout: WorkbookLayout, definition: IssuedDefinitio
     input_role, formula_role = Role.INPUT, Role.FORMULA  # an enum member lookup costs a call in 3.11
     for spec in layout.sheets:
         sheet = read.sheet(spec.name)
-        locked[spec.name] = {}
+        values = sheet.values if sheet else {}
+        stored_formulas = sheet.formulas if sheet else {}
+        locked_here: dict[str, CellValue] = {}
+        locked[spec.name] = locked_here
         for cell in spec.cells:
-            value = sheet.value(*a1.parse(cell.ref)) if sheet else None
-            stored = sheet.formulas.get(cell.ref) if sheet else None
-            if cell.role is input_role and cell.key:
+            value = values.get((cell.row, cell.col))
+            stored = stored_formulas.get(cell.ref)
+            role = cell.role
+            if role is input_role and cell.key:
                 input_values[cell.key] = value
                 if stored is not None:
                     input_formulas.append((spec.name, cell.ref, cell.key))
-            elif cell.role is formula_role:
+            elif role is formula_role:
                 formulas[(spec.name, cell.ref)] = stored
                 if cell.key:
                     cached[cell.key] = value
@@ -97,7 +101,7 @@ def bind(read: WorkbookRead, layout: WorkbookLayout, definition: IssuedDefinitio
                     with_value += stored.has_value
                     without_value += not stored.has_value
             else:
-                locked[spec.name][cell.ref] = value
+                locked_here[cell.ref] = value
     inputs = read_inputs(layout, definition.project, input_values, definition.profile.not_applicable_label)
     return Bound(
         layout=layout,

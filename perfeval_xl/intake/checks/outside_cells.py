@@ -23,11 +23,8 @@ def outside_cells(ctx: CheckContext) -> list[Finding]:
             continue
         stray = list(sheet.outside)
         if spec.name != META_SHEET:  # _meta's cells, its signature row included, are the integrity checks'
-            covered = _covered(spec)
             seen = set(stray)
-            for row, col in sorted(sheet.values):
-                if (row, col) in covered:
-                    continue
+            for row, col in sorted(sheet.values.keys() - _covered(spec)):
                 ref = a1.ref(row, col)
                 if ref not in seen:
                     stray.append(ref)
@@ -45,9 +42,9 @@ def _covered(spec: SheetSpec) -> set[tuple[int, int]]:
     """Every position a layout cell occupies, merged areas included."""
     covered: set[tuple[int, int]] = set()
     for cell in spec.cells:
-        row, col = a1.parse(cell.ref)
-        last_row, last_col = a1.parse(cell.merge_to) if cell.merge_to else (row, col)
-        for r in range(row, last_row + 1):
-            for c in range(col, last_col + 1):
-                covered.add((r, c))
+        if not cell.merge_to:
+            covered.add((cell.row, cell.col))
+            continue
+        last_row, last_col = a1.parse(cell.merge_to)
+        covered.update((r, c) for r in range(cell.row, last_row + 1) for c in range(cell.col, last_col + 1))
     return covered
