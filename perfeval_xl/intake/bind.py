@@ -8,6 +8,7 @@ formula is then looked up by the layout's keys and addresses.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from perfeval_xl.intake.reader import CellValue, ReturnReader, WorkbookRead
@@ -21,6 +22,7 @@ from perfeval_xl.layout.mapping import read_inputs
 from perfeval_xl.model import ProjectInputs
 
 Rect = tuple[int, int, int, int]
+_ROW, _COL = attrgetter("row"), attrgetter("col")
 
 
 def definition_from_meta(meta: dict[str, str]) -> IssuedDefinition:
@@ -43,13 +45,12 @@ def allowed_ranges(layout: WorkbookLayout) -> dict[str, list[Rect]]:
     """Per sheet, the rectangle the form occupies; anything filled beyond it is unexpected."""
     out: dict[str, list[Rect]] = {}
     for sheet in layout.sheets:
-        rows = cols = 0
-        for cell in sheet.cells:
-            row, col = a1.parse(cell.merge_to) if cell.merge_to else (cell.row, cell.col)
-            if row > rows:
-                rows = row
-            if col > cols:
-                cols = col
+        # A merged cell reaches its merge_to; the others their own address (C-level passes: once or
+        # twice per file, over every cell).
+        single = [cell for cell in sheet.cells if not cell.merge_to]
+        ends = [a1.parse(cell.merge_to) for cell in sheet.cells if cell.merge_to]
+        rows = max(max(map(_ROW, single), default=0), max((row for row, _ in ends), default=0))
+        cols = max(max(map(_COL, single), default=0), max((col for _, col in ends), default=0))
         out[sheet.name] = [(1, 1, rows + (2 if sheet.name == META_SHEET else 0), cols)]
     return out
 
@@ -63,7 +64,6 @@ class Bound:
     cached: dict[str, CellValue]  # formula key → cached value as read
     formulas: dict[tuple[str, str], FormulaCell | None]  # (sheet, ref) of each layout formula cell → as read
     input_formulas: list[tuple[str, str, str]] = field(default_factory=list)  # (sheet, ref, key): typed formulas
-    locked: dict[str, dict[str, CellValue]] = field(default_factory=dict)  # sheet → ref → label/data as read
     missing_sheets: list[str] = field(default_factory=list)
     extra_sheets: list[str] = field(default_factory=list)
     has_cached_values: bool = True  # False when formula cells carry no cached results at all
@@ -76,32 +76,26 @@ def bind(read: WorkbookRead, layout: WorkbookLayout, definition: IssuedDefinitio
     cached: dict[str, CellValue] = {}
     formulas: dict[tuple[str, str], FormulaCell | None] = {}
     input_formulas: list[tuple[str, str, str]] = []
-    locked: dict[str, dict[str, CellValue]] = {}
     with_value = without_value = 0
     input_role, formula_role = Role.INPUT, Role.FORMULA  # an enum member lookup costs a call in 3.11
     for spec in layout.sheets:
         sheet = read.sheet(spec.name)
         values = sheet.values if sheet else {}
         stored_formulas = sheet.formulas if sheet else {}
-        locked_here: dict[str, CellValue] = {}
-        locked[spec.name] = locked_here
         for cell in spec.cells:
-            value = values.get((cell.row, cell.col))
-            stored = stored_formulas.get(cell.ref)
             role = cell.role
             if role is input_role and cell.key:
-                input_values[cell.key] = value
-                if stored is not None:
+                input_values[cell.key] = values.get((cell.row, cell.col))
+                if cell.ref in stored_formulas:
                     input_formulas.append((spec.name, cell.ref, cell.key))
             elif role is formula_role:
+                stored = stored_formulas.get(cell.ref)
                 formulas[(spec.name, cell.ref)] = stored
                 if cell.key:
-                    cached[cell.key] = value
+                    cached[cell.key] = values.get((cell.row, cell.col))
                 if stored is not None:
                     with_value += stored.has_value
                     without_value += not stored.has_value
-            else:
-                locked_here[cell.ref] = value
     inputs = read_inputs(layout, definition.project, input_values, definition.profile.not_applicable_label)
     return Bound(
         layout=layout,
@@ -111,7 +105,6 @@ def bind(read: WorkbookRead, layout: WorkbookLayout, definition: IssuedDefinitio
         cached=cached,
         formulas=formulas,
         input_formulas=input_formulas,
-        locked=locked,
         missing_sheets=[name for name in sheet_names if name not in read_names],
         extra_sheets=[name for name in read_names if name not in sheet_names],
         has_cached_values=with_value > 0 or without_value == 0,

@@ -40,11 +40,9 @@ def outside_cells(ctx: CheckContext) -> list[Finding]:
 
 def _covered(spec: SheetSpec) -> set[tuple[int, int]]:
     """Every position a layout cell occupies, merged areas included."""
-    covered: set[tuple[int, int]] = set()
-    for cell in spec.cells:
-        if not cell.merge_to:
-            covered.add((cell.row, cell.col))
-            continue
+    covered = {(cell.row, cell.col) for cell in spec.cells}
+    merged = [cell for cell in spec.cells if cell.merge_to]
+    for cell in merged:
         last_row, last_col = a1.parse(cell.merge_to)
         covered.update((r, c) for r in range(cell.row, last_row + 1) for c in range(cell.col, last_col + 1))
     return covered

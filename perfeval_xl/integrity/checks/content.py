@@ -21,7 +21,7 @@ from perfeval_xl.intake.cellref import cell_name, parse_ref
 from perfeval_xl.intake.checks.context import CheckContext
 from perfeval_xl.intake.reader import SheetRead
 from perfeval_xl.integrity.checks.issued import issued_for
-from perfeval_xl.integrity.checks.sheetmap import pair_sheets
+from perfeval_xl.integrity.checks.sheetmap import issued_pairing
 from perfeval_xl.integrity.checks.values import difference, same, shown
 from perfeval_xl.integrity.issue import SIGNATURE_KEY, SIGNED_META_EXCLUDED
 from perfeval_xl.layout.contract import LOCKED_ROLES, META_SHEET, Cell, SheetSpec
@@ -38,7 +38,7 @@ def check_locked_content(ctx: CheckContext) -> list[Finding]:
     issued = issued_for(ctx)
     if issued is None:
         return []
-    pairing = pair_sheets(issued.sheets, ctx.read)
+    pairing = issued_pairing(ctx, issued)
     out: list[Finding] = []
     areas = allowed_ranges(issued.layout)
     for spec in issued.layout.sheets:

@@ -15,6 +15,7 @@ Without a register and without public keys a signature cannot be verified: a war
 from __future__ import annotations
 
 import base64
+from functools import lru_cache
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -106,6 +107,11 @@ def _keys(ctx: CheckContext, issued: Issued) -> dict[str, Ed25519PublicKey]:
         return {}
     registered = ctx.register.public_key if ctx.register is not None else None
     if registered:
-        return {issued.key_id: Ed25519PublicKey.from_public_bytes(base64.b64decode(registered))}
+        return {issued.key_id: _public_key(registered)}
     key = ctx.public_keys.get(issued.key_id)
     return {issued.key_id: key} if key is not None else {}
+
+
+@lru_cache(maxsize=8)  # a register names one key per batch: loaded once per worker, not per file
+def _public_key(raw_base64: str) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(base64.b64decode(raw_base64))
