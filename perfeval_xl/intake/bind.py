@@ -8,7 +8,6 @@ formula is then looked up by the layout's keys and addresses.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from operator import attrgetter
 from pathlib import Path
 
 from perfeval_xl.intake.reader import CellValue, ReturnReader, WorkbookRead
@@ -22,7 +21,6 @@ from perfeval_xl.layout.mapping import read_inputs
 from perfeval_xl.model import ProjectInputs
 
 Rect = tuple[int, int, int, int]
-_ROW, _COL = attrgetter("row"), attrgetter("col")
 
 
 def definition_from_meta(meta: dict[str, str]) -> IssuedDefinition:
@@ -45,12 +43,16 @@ def allowed_ranges(layout: WorkbookLayout) -> dict[str, list[Rect]]:
     """Per sheet, the rectangle the form occupies; anything filled beyond it is unexpected."""
     out: dict[str, list[Rect]] = {}
     for sheet in layout.sheets:
-        # A merged cell reaches its merge_to; the others their own address (C-level passes: once or
-        # twice per file, over every cell).
-        single = [cell for cell in sheet.cells if not cell.merge_to]
-        ends = [a1.parse(cell.merge_to) for cell in sheet.cells if cell.merge_to]
-        rows = max(max(map(_ROW, single), default=0), max((row for row, _ in ends), default=0))
-        cols = max(max(map(_COL, single), default=0), max((col for _, col in ends), default=0))
+        rows = cols = 0
+        for cell in sheet.cells:
+            if cell.merge_to:  # a merged cell reaches its merge_to, the others their own address
+                row, col = a1.parse(cell.merge_to)
+            else:
+                row, col = cell.row, cell.col
+            if row > rows:
+                rows = row
+            if col > cols:
+                cols = col
         out[sheet.name] = [(1, 1, rows + (2 if sheet.name == META_SHEET else 0), cols)]
     return out
 

@@ -13,6 +13,7 @@ MONEY_FORMAT = "#,##0.00"
 SCORE_FORMAT = "0.00"
 NUMBER_FORMAT = "General"
 LINE_HEIGHT = 13.5  # points per wrapped line at 10 pt
+_WIDE = frozenset({"W", "F"})  # east_asian_width classes that take two columns
 
 
 # Enum members hoisted: `Role.LABEL` is a Python-level lookup in 3.11, and every cell needs one.
@@ -113,5 +114,6 @@ _INPUT_FORMATS = {
 
 def wrapped_lines(text: str, width: float) -> int:
     """Lines `text` takes in a column `width` characters wide (CJK characters count double)."""
-    units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    # One unit per character plus one per wide (W) or full-width (F) one, counted by C-level maps.
+    units = len(text) + sum(map(_WIDE.__contains__, map(unicodedata.east_asian_width, text)))
     return max(1, math.ceil(units / max(width - 1, 1)))

@@ -1,5 +1,6 @@
-"""The layout's own consistency check (build._check) and in-place cell replacement: the fast
-comprehension test and the slow search for the offender both run, the errors in their order."""
+"""Pieces of the layout build the intake repeats per file: the consistency check (build._check;
+the fast comprehension test and the slow search for the offender both run, the errors in their
+order), in-place cell replacement, and the wrapped-line count behind row heights."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from perfeval_xl.layout.build import _check
+from perfeval_xl.layout.builder import wrapped_lines
 from perfeval_xl.layout.contract import Cell, Role, SheetSpec, WorkbookLayout
 
 
@@ -50,3 +52,16 @@ def test_replace_cell_keeps_the_index() -> None:
     assert layout.locate("meta:k") == ("S0", sheet.cells[1])
     with pytest.raises(ValueError, match="would change its key"):
         layout.replace_cell(sheet, 1, replace(sheet.cells[1], key="other"))
+
+
+@pytest.mark.parametrize(("text", "width", "lines"), [
+    ("", 10, 1),
+    ("abcdefghi", 10, 1),
+    ("abcdefghij", 10, 2),  # 10 units in 9 usable columns
+    ("中" * 20, 11, 4),  # wide: two units each
+    ("ＡＢ", 3, 2),  # full-width: two units each
+    ("±½", 3, 1),  # ambiguous width: one unit each
+    ("a中b", 0.5, 4),  # widths below 2 still divide by 1
+])
+def test_wrapped_lines_count_wide_characters_twice(text: str, width: float, lines: int) -> None:
+    assert wrapped_lines(text, width) == lines
