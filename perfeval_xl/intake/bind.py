@@ -45,7 +45,10 @@ def allowed_ranges(layout: WorkbookLayout) -> dict[str, list[Rect]]:
     for sheet in layout.sheets:
         rows = cols = 0
         for cell in sheet.cells:
-            row, col = a1.parse(cell.merge_to or cell.ref)
+            if cell.merge_to:  # a merged cell reaches its merge_to, the others their own address
+                row, col = a1.parse(cell.merge_to)
+            else:
+                row, col = cell.row, cell.col
             if row > rows:
                 rows = row
             if col > cols:
@@ -63,7 +66,6 @@ class Bound:
     cached: dict[str, CellValue]  # formula key → cached value as read
     formulas: dict[tuple[str, str], FormulaCell | None]  # (sheet, ref) of each layout formula cell → as read
     input_formulas: list[tuple[str, str, str]] = field(default_factory=list)  # (sheet, ref, key): typed formulas
-    locked: dict[str, dict[str, CellValue]] = field(default_factory=dict)  # sheet → ref → label/data as read
     missing_sheets: list[str] = field(default_factory=list)
     extra_sheets: list[str] = field(default_factory=list)
     has_cached_values: bool = True  # False when formula cells carry no cached results at all
@@ -76,28 +78,26 @@ def bind(read: WorkbookRead, layout: WorkbookLayout, definition: IssuedDefinitio
     cached: dict[str, CellValue] = {}
     formulas: dict[tuple[str, str], FormulaCell | None] = {}
     input_formulas: list[tuple[str, str, str]] = []
-    locked: dict[str, dict[str, CellValue]] = {}
     with_value = without_value = 0
     input_role, formula_role = Role.INPUT, Role.FORMULA  # an enum member lookup costs a call in 3.11
     for spec in layout.sheets:
         sheet = read.sheet(spec.name)
-        locked[spec.name] = {}
+        values = sheet.values if sheet else {}
+        stored_formulas = sheet.formulas if sheet else {}
         for cell in spec.cells:
-            value = sheet.value(*a1.parse(cell.ref)) if sheet else None
-            stored = sheet.formulas.get(cell.ref) if sheet else None
-            if cell.role is input_role and cell.key:
-                input_values[cell.key] = value
-                if stored is not None:
+            role = cell.role
+            if role is input_role and cell.key:
+                input_values[cell.key] = values.get((cell.row, cell.col))
+                if cell.ref in stored_formulas:
                     input_formulas.append((spec.name, cell.ref, cell.key))
-            elif cell.role is formula_role:
+            elif role is formula_role:
+                stored = stored_formulas.get(cell.ref)
                 formulas[(spec.name, cell.ref)] = stored
                 if cell.key:
-                    cached[cell.key] = value
+                    cached[cell.key] = values.get((cell.row, cell.col))
                 if stored is not None:
                     with_value += stored.has_value
                     without_value += not stored.has_value
-            else:
-                locked[spec.name][cell.ref] = value
     inputs = read_inputs(layout, definition.project, input_values, definition.profile.not_applicable_label)
     return Bound(
         layout=layout,
@@ -107,7 +107,6 @@ def bind(read: WorkbookRead, layout: WorkbookLayout, definition: IssuedDefinitio
         cached=cached,
         formulas=formulas,
         input_formulas=input_formulas,
-        locked=locked,
         missing_sheets=[name for name in sheet_names if name not in read_names],
         extra_sheets=[name for name in read_names if name not in sheet_names],
         has_cached_values=with_value > 0 or without_value == 0,

@@ -107,8 +107,7 @@ def _check(path: str, digest: str, options: CheckOptions) -> FileReport:
         findings: list[Finding] = list(read.gate.findings)
         if not reader.read_meta():
             return _report(read, digest, findings + read.findings)
-        ctx = CheckContext(read=read, public_keys={k: Ed25519PublicKey.from_public_bytes(v)
-                                                   for k, v in options.public_keys.items()},
+        ctx = CheckContext(read=read, public_keys=dict(_public_keys(tuple(options.public_keys.items()))),
                            expected_batch=options.expected_batch, expected_year=options.expected_year,
                            register=_registered(options, read.meta))
         layout = _rebuild_layout(ctx)
@@ -136,6 +135,12 @@ def _registered(options: CheckOptions, meta: dict[str, str]) -> RegisterEntry | 
     if options.register_path is None or not version.isdigit():
         return None
     return _register_index(options.register_path).entry(meta.get("project_id", ""), int(version))
+
+
+@lru_cache(maxsize=2)
+def _public_keys(raw: tuple[tuple[str, bytes], ...]) -> tuple[tuple[str, Ed25519PublicKey], ...]:
+    # Loaded once per worker process and key set, not once per file.
+    return tuple((key_id, Ed25519PublicKey.from_public_bytes(key)) for key_id, key in raw)
 
 
 @lru_cache(maxsize=2)

@@ -30,16 +30,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import unicodedata
 from decimal import Decimal
+from json.encoder import encode_basestring
 from typing import Any
 
 # A double's range is about 1e±308 (subnormals to 5e-324); ±400 keeps every
 # spreadsheet number and bounds the plain string to a few hundred digits.
 _MAX_ADJUSTED_EXPONENT = 400
 
-_SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 class CanonicalError(ValueError):
@@ -97,8 +96,51 @@ def _path_text(path: _Path) -> str:
 
 
 def _encode(value: Any, out: list[str], path: _Path) -> None:
+    # Exact types first (a payload is mostly text, [address, value] pairs and Decimals); anything
+    # else, subclasses included, takes the general chain in `_encode_other`.
+    kind = type(value)
+    if kind is str:
+        out.append(_string(value if value.isascii() else nfc(value)))
+    elif kind is list or kind is tuple:
+        _encode_list(value, out, path)
+    elif kind is Decimal:
+        _encode_decimal(value, out, path)
+    elif kind is dict:
+        _encode_dict(value, out, path)
+    else:
+        _encode_other(value, out, path)
+
+
+def _encode_list(value: list[Any] | tuple[Any, ...], out: list[str], path: _Path) -> None:
+    append = out.append
+    append("[")
+    for index, item in enumerate(value):
+        # Each item followed by ",", the last one's replaced by "]". Text and nested lists (the
+        # payload's [address, value] pairs) are dispatched here, without a call to _encode.
+        kind = type(item)
+        if kind is str:
+            append(_string(item if item.isascii() else nfc(item)))
+        elif kind is list:
+            _encode_list(item, out, (path, index))
+        else:
+            _encode(item, out, (path, index))
+        append(",")
+    if value:
+        out[-1] = "]"
+    else:
+        append("]")
+
+
+def _encode_decimal(value: Decimal, out: list[str], path: _Path) -> None:
+    try:
+        _tagged(out, "$dec", decimal_plain(value))
+    except CanonicalError as exc:
+        raise CanonicalError(f"{_path_text(path)}: {exc}") from None
+
+
+def _encode_other(value: Any, out: list[str], path: _Path) -> None:
     # Order matters only where types overlap: bool before int (bool is an int; the identity
-    # tests catch it), datetime before date (a subclass). Otherwise the commonest come first.
+    # tests catch it), datetime before date (a subclass).
     if value is None:
         out.append("null")
     elif value is True:
@@ -108,17 +150,9 @@ def _encode(value: Any, out: list[str], path: _Path) -> None:
     elif isinstance(value, str):
         out.append(_string(nfc(value)))
     elif isinstance(value, (list, tuple)):
-        out.append("[")
-        for index, item in enumerate(value):
-            if index:
-                out.append(",")
-            _encode(item, out, (path, index))
-        out.append("]")
+        _encode_list(value, out, path)
     elif isinstance(value, Decimal):
-        try:
-            _tagged(out, "$dec", decimal_plain(value))
-        except CanonicalError as exc:
-            raise CanonicalError(f"{_path_text(path)}: {exc}") from None
+        _encode_decimal(value, out, path)
     elif isinstance(value, dict):
         _encode_dict(value, out, path)
     elif isinstance(value, int):
@@ -160,18 +194,7 @@ def _tagged(out: list[str], tag: str, text: str) -> None:
     out.append('{"' + tag + '":' + _string(text) + "}")
 
 
-_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\]')
-
-
-def _string(text: str) -> str:
-    if _NEEDS_ESCAPE.search(text) is None:  # the common case: nothing to escape
-        return '"' + text + '"'
-    chars = []
-    for ch in text:
-        if ch in _SHORT_ESCAPES:
-            chars.append(_SHORT_ESCAPES[ch])
-        elif ch < " ":
-            chars.append(f"\\u{ord(ch):04x}")
-        else:
-            chars.append(ch)
-    return '"' + "".join(chars) + '"'
+# The json module's (C) string encoder escapes exactly the canonical-v1 set above: quote,
+# backslash, the five short forms and every other control character as a lower-case \u00XX;
+# tests/integrity/test_canonical.py compares it with that rule for every BMP character.
+_string = encode_basestring

@@ -96,7 +96,6 @@ def with_meta(layout: WorkbookLayout, **values: str) -> WorkbookLayout:
     for i, cell in enumerate(meta.cells):
         name = (cell.key or "").removeprefix("meta:")
         if cell.key and name in values:
-            meta.cells[i] = replace(cell, value=values[name])
+            layout.replace_cell(meta, i, replace(cell, value=values[name]))
             layout.properties[f"perfeval_{name}"] = values[name]
-    layout.reindex()
     return layout

@@ -101,7 +101,8 @@ def _cells(sheet: str, cells: Mapping[str, CellValue]) -> list[list[Any]]:
         key = address_key(address)
         if key in keyed:
             raise CanonicalError(f"sheet {sheet!r}: cell {address!r} given twice")
-        value = _cell_value(raw, sheet, address)
+        kind = type(raw)  # text and Decimals (most cells) are kept as they are: no call
+        value = raw if (kind is str and raw) or kind is Decimal else _cell_value(raw, sheet, address)
         if value is not None:
             keyed[key] = (_plain_address(address), value)
     return [[text, value] for _, (text, value) in sorted(keyed.items())]

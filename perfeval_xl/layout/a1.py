@@ -26,6 +26,7 @@ def col_index(letters: str) -> int:
     return n
 
 
+@lru_cache(maxsize=16384)  # a layout asks for ~800 refs, nearly all asked by every other layout too
 def ref(row: int, col: int) -> str:
     return f"{col_letter(col)}{row}"
 

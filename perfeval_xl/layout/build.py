@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 from perfeval_xl.engine.profile import ScoringProfile
@@ -93,27 +94,25 @@ def _budget_score_obeys_na(budget: SheetSpec, na_cell: str, ctx: FormContext) ->
 
 
 def _check(layout: WorkbookLayout) -> None:
-    """Internal consistency: one cell per address, one address per key.
+    """Internal consistency: one cell per address, one address per key, formulas starting with '='.
 
-    One pass (the intake rebuilds a layout per file); the errors keep their precedence:
-    a repeated address first, then repeated keys, then a formula without '='."""
-    keys: set[str] = set()
-    repeated: set[str] = set()
-    no_equals = ""
-    formula = Role.FORMULA
+    The intake rebuilds a layout per file, so each rule is one comprehension over the cells and
+    the offender is looked for only when it fails; the errors keep their precedence: a repeated
+    address first, then repeated keys, then a formula without '='."""
     for sheet in layout.sheets:
-        seen: set[str] = set()
-        for cell in sheet.cells:
-            if cell.ref in seen:
-                raise AssertionError(f"layout places two cells at {sheet.name}!{cell.ref}")
-            seen.add(cell.ref)
-            if cell.key:
-                if cell.key in keys:
-                    repeated.add(cell.key)
-                keys.add(cell.key)
-            if not no_equals and cell.role is formula and not (cell.formula or "").startswith("="):
-                no_equals = f"{sheet.name}!{cell.ref}"
-    if repeated:
+        refs = [cell.ref for cell in sheet.cells]
+        if len(set(refs)) != len(refs):
+            seen: set[str] = set()
+            for ref in refs:
+                if ref in seen:
+                    raise AssertionError(f"layout places two cells at {sheet.name}!{ref}")
+                seen.add(ref)
+    keys = [cell.key for sheet in layout.sheets for cell in sheet.cells if cell.key]
+    if len(set(keys)) != len(keys):
+        repeated = [key for key, count in Counter(keys).items() if count > 1]
         raise AssertionError(f"layout repeats keys {sorted(repeated)[:5]}")
+    formula = Role.FORMULA
+    no_equals = next((f"{sheet.name}!{cell.ref}" for sheet in layout.sheets for cell in sheet.cells
+                      if cell.role is formula and not (cell.formula or "").startswith("=")), "")
     if no_equals:
         raise AssertionError(f"formula without '=' at {no_equals}")

@@ -13,19 +13,26 @@ MONEY_FORMAT = "#,##0.00"
 SCORE_FORMAT = "0.00"
 NUMBER_FORMAT = "General"
 LINE_HEIGHT = 13.5  # points per wrapped line at 10 pt
+_WIDE = frozenset({"W", "F"})  # east_asian_width classes that take two columns
+
+
+# Enum members hoisted: `Role.LABEL` is a Python-level lookup in 3.11, and every cell needs one.
+_LABEL, _DATA, _INPUT, _FORMULA = Role.LABEL, Role.DATA, Role.INPUT, Role.FORMULA
 
 
 class SheetBuilder:
+    """Cells are built positionally (ref, role, value, formula, key, style, validation, merge_to,
+    number_format): the intake rebuilds every returned file's layout, cell by cell."""
+
     def __init__(self, spec: SheetSpec) -> None:
         self.spec = spec
-
-    def _merge(self, row: int, col: int, span: int, rows: int) -> str | None:
-        if span <= 1 and rows <= 1:
-            return None
-        return a1.ref(row + rows - 1, col + span - 1)
+        self._add = spec.cells.append
 
     def label(self, row: int, col: int, text: str, style: str = "label", span: int = 1, rows: int = 1) -> Cell:
-        return self.spec.add(Cell(a1.ref(row, col), Role.LABEL, text, style=style, merge_to=self._merge(row, col, span, rows)))
+        merge_to = a1.ref(row + rows - 1, col + span - 1) if span > 1 or rows > 1 else None
+        cell = Cell(a1.ref(row, col), _LABEL, text, None, None, style, None, merge_to)
+        self._add(cell)
+        return cell
 
     def data(
         self,
@@ -38,8 +45,10 @@ class SheetBuilder:
         number_format: str | None = None,
         key: str | None = None,
     ) -> Cell:
-        return self.spec.add(Cell(a1.ref(row, col), Role.DATA, value, key=key, style=style,
-                                  merge_to=self._merge(row, col, span, rows), number_format=number_format))
+        merge_to = a1.ref(row + rows - 1, col + span - 1) if span > 1 or rows > 1 else None
+        cell = Cell(a1.ref(row, col), _DATA, value, None, key, style, None, merge_to, number_format)
+        self._add(cell)
+        return cell
 
     def input(
         self,
@@ -52,9 +61,11 @@ class SheetBuilder:
         span: int = 1,
         number_format: str | None = None,
     ) -> Cell:
-        fmt = number_format or _input_format(validation.type)
-        return self.spec.add(Cell(a1.ref(row, col), Role.INPUT, value, key=key, style=style, validation=validation,
-                                  merge_to=self._merge(row, col, span, 1), number_format=fmt))
+        fmt = number_format or _INPUT_FORMATS.get(validation.type)
+        merge_to = a1.ref(row, col + span - 1) if span > 1 else None
+        cell = Cell(a1.ref(row, col), _INPUT, value, None, key, style, validation, merge_to, fmt)
+        self._add(cell)
+        return cell
 
     def formula(
         self,
@@ -66,8 +77,10 @@ class SheetBuilder:
         number_format: str | None = None,
         span: int = 1,
     ) -> Cell:
-        return self.spec.add(Cell(a1.ref(row, col), Role.FORMULA, formula=formula, key=key, style=style,
-                                  number_format=number_format, merge_to=self._merge(row, col, span, 1)))
+        merge_to = a1.ref(row, col + span - 1) if span > 1 else None
+        cell = Cell(a1.ref(row, col), _FORMULA, None, formula, key, style, None, merge_to, number_format)
+        self._add(cell)
+        return cell
 
     def widths(self, *widths: float) -> None:
         for i, width in enumerate(widths, start=1):
@@ -99,12 +112,8 @@ _INPUT_FORMATS = {
 }
 
 
-def _input_format(kind: InputType) -> str | None:
-    return _INPUT_FORMATS.get(kind)
-
-
-
 def wrapped_lines(text: str, width: float) -> int:
     """Lines `text` takes in a column `width` characters wide (CJK characters count double)."""
-    units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    # One unit per character plus one per wide (W) or full-width (F) one, counted by C-level maps.
+    units = len(text) + sum(map(_WIDE.__contains__, map(unicodedata.east_asian_width, text)))
     return max(1, math.ceil(units / max(width - 1, 1)))

@@ -56,8 +56,16 @@ class Validation:
     prompt: str = ""  # Chinese input message
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Cell:
+    """One cell of the form. Treated as immutable: change one with dataclasses.replace.
+
+    Not frozen: a frozen dataclass sets each field through object.__setattr__, which made
+    a cell cost 1.6 µs instead of 0.35 µs, and the intake builds ~600 per returned file.
+    Hashable as before (unsafe_hash: equal cells hash alike). `row` and `col` are parsed
+    from `ref` once, on construction (and again by replace): the intake looks every cell
+    up by position several times per file."""
+
     ref: str
     role: Role
     value: object = None  # label/data text or number; an input's prefilled value
@@ -67,14 +75,11 @@ class Cell:
     validation: Validation | None = None
     merge_to: str | None = None  # merge ref..merge_to
     number_format: str | None = None
+    row: int = field(init=False, compare=False, repr=False)
+    col: int = field(init=False, compare=False, repr=False)
 
-    @property
-    def row(self) -> int:
-        return a1.parse(self.ref)[0]
-
-    @property
-    def col(self) -> int:
-        return a1.parse(self.ref)[1]
+    def __post_init__(self) -> None:
+        self.row, self.col = a1.parse(self.ref)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,10 +112,6 @@ class SheetSpec:
     conditional: list[ConditionalFormat] = field(default_factory=list)
     print: PrintSetup = field(default_factory=PrintSetup)
 
-    def add(self, cell: Cell) -> Cell:
-        self.cells.append(cell)
-        return cell
-
     @property
     def max_row(self) -> int:
         return max((c.row for c in self.cells), default=0)
@@ -130,6 +131,15 @@ class WorkbookLayout:
 
     def reindex(self) -> None:
         self._index = {c.key: (s.name, c) for s in self.sheets for c in s.cells if c.key}
+
+    def replace_cell(self, sheet: SheetSpec, index: int, cell: Cell) -> None:
+        """Put `cell` at `sheet.cells[index]` in place of a cell with the same key (the index stays valid)."""
+        old = sheet.cells[index]
+        if old.key != cell.key:
+            raise ValueError(f"replacing {sheet.name}!{old.ref} would change its key {old.key!r} to {cell.key!r}")
+        sheet.cells[index] = cell
+        if cell.key:
+            self._index[cell.key] = (sheet.name, cell)
 
     def sheet(self, name: str) -> SheetSpec:
         for s in self.sheets:

@@ -21,6 +21,8 @@ from perfeval_xl.layout.sheet_scoring import ScoringRefs, signature_block
 from perfeval_xl.model import IndicatorKind
 
 TEXT = Validation(InputType.TEXT, max_length=2000, prompt="请填写文字说明")
+EVALUATOR_TEXT = Validation(InputType.TEXT, max_length=100)
+EVALUATOR_SCORE = Validation(InputType.EVALUATOR_SCORE, prompt="0～100 分")
 EVALUATOR_ROWS = 8  # fixed, so the returned workbook's layout never depends on its inputs
 
 
@@ -183,9 +185,8 @@ def evaluators_sheet(ctx: FormContext, refs: ScoringRefs) -> SheetSpec:
         row = first + i
         sb.data(row, 1, i + 1, "data_center")
         for col, field in ((2, "name"), (3, "title"), (4, "unit")):
-            sb.input(row, col, f"evaluator:{i}:{field}", Validation(InputType.TEXT, max_length=100), style="input_text")
-        sb.input(row, 5, f"evaluator:{i}:score", Validation(InputType.EVALUATOR_SCORE, prompt="0～100 分"),
-                 number_format=SCORE_FORMAT)
+            sb.input(row, col, f"evaluator:{i}:{field}", EVALUATOR_TEXT, style="input_text")
+        sb.input(row, 5, f"evaluator:{i}:score", EVALUATOR_SCORE, number_format=SCORE_FORMAT)
         sb.data(row, 6, None, "data")
         spec.heights[row] = 28
     last = first + rows - 1

@@ -9,6 +9,7 @@ the total are plain sums over one column.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal
 
 from perfeval_xl.engine.evaluate import group_paths
@@ -23,10 +24,13 @@ from perfeval_xl.model import IndicatorKind
 
 LEVEL_HEADERS = ("一级指标", "二级指标", "三级指标", "四级指标")
 ZERO = Decimal(0)
+REASON = Validation(InputType.TEXT, max_length=1000, prompt="得分低于分值、或超额完成时必须说明原因")
 
 
 @dataclass(frozen=True)
 class Columns:
+    """Column positions of the scoring sheet (each computed once: every leaf row asks for them)."""
+
     levels: int
     tree: bool
     na: bool
@@ -34,53 +38,53 @@ class Columns:
     def _base(self) -> int:
         return self.levels
 
-    @property
+    @cached_property
     def target(self) -> int:
         return self._base() + 1
 
-    @property
+    @cached_property
     def actual(self) -> int:
         return self._base() + 2
 
-    @property
+    @cached_property
     def weight(self) -> int:
         return self._base() + 3
 
-    @property
+    @cached_property
     def rate(self) -> int:
         return self._base() + 4
 
-    @property
+    @cached_property
     def score(self) -> int:
         return self._base() + 5
 
-    @property
+    @cached_property
     def score_rate(self) -> int | None:
         return self._base() + 6 if self.tree else None
 
-    @property
+    @cached_property
     def reason(self) -> int:
         return self._base() + (7 if self.tree else 6)
 
-    @property
+    @cached_property
     def not_applicable(self) -> int | None:
         return self.reason + 1 if self.na else None
 
-    @property
+    @cached_property
     def last_visible(self) -> int:
         return self.not_applicable or self.reason
 
-    @property
+    @cached_property
     def effective(self) -> int:
         # Hidden helpers sit after an empty spacer column: LibreOffice prints a number in a
         # zero-width hidden column as "###" spilling into the next printed cell if it is empty.
         return self.last_visible + 2
 
-    @property
+    @cached_property
     def applicable_weight(self) -> int | None:
         return self.effective + 1 if self.na else None
 
-    @property
+    @cached_property
     def applicable_flag(self) -> int | None:
         return self.effective + 2 if self.na else None
 
@@ -197,6 +201,11 @@ class _Table:
         self.na_label = ctx.profile.not_applicable_label
         self.unfilled: list[tuple[str, str | None]] = []
         self.budget_na: str | None = None
+        # The same for every row of the table: made once.
+        self.na_choice = Validation(InputType.CHOICE, choices=(self.na_label,), prompt="本指标不适用时选择“不适用”，否则留空")
+        self.tier_choice = Validation(InputType.CHOICE, choices=tuple(t.name for t in ctx.profile.qualitative_tiers),
+                                      prompt="请选择完成档次")
+        self.tier_prompt = _tier_prompt(ctx)
 
     def _c(self, row: int, col: int | None) -> str:
         assert col is not None
@@ -214,11 +223,9 @@ class _Table:
         sb.data(row, cols.weight, ind.weight, "data_num", number_format=SCORE_FORMAT)
         na_cell = self._c(row, cols.not_applicable) if cols.not_applicable else None
         if na_cell:
-            sb.input(row, cols.not_applicable, f"{key}:na", Validation(InputType.CHOICE, choices=(self.na_label,),
-                     prompt="本指标不适用时选择“不适用”，否则留空"), style="input_choice")
+            sb.input(row, cols.not_applicable, f"{key}:na", self.na_choice, style="input_choice")
         reason_cell = self._c(row, cols.reason)
-        sb.input(row, cols.reason, f"{key}:reason", Validation(InputType.TEXT, max_length=1000,
-                 prompt="得分低于分值、或超额完成时必须说明原因"), style="input_text")
+        sb.input(row, cols.reason, f"{key}:reason", REASON, style="input_text")
         actual_cell = self._c(row, cols.actual)
         score_cell = self._c(row, cols.score)
         eff_cell = self._c(row, cols.effective)
@@ -242,13 +249,11 @@ class _Table:
             self.budget_na = a1.qualified(self.ctx.scoring_sheet, na_cell) if na_cell else None
             sb.formula(row, cols.effective, f.effective(ind, refs, score_cell), f"{key}:eff", number_format=SCORE_FORMAT)
         elif kind is IndicatorKind.QUALITATIVE:
-            tiers = tuple(t.name for t in self.ctx.profile.qualitative_tiers)
-            sb.input(row, cols.actual, f"{key}:tier", Validation(InputType.CHOICE, choices=tiers,
-                     prompt="请选择完成档次"), style="input_choice")
+            sb.input(row, cols.actual, f"{key}:tier", self.tier_choice, style="input_choice")
             sb.data(row, cols.rate, None, "na_cell")
             rule = f.tier_condition(actual_cell, score_cell, weight_cell)
             sb.input(row, cols.score, f"{key}:score_input", Validation(
-                InputType.TIER_SCORE, maximum_cell=weight_cell, formula=rule, prompt=_tier_prompt(self.ctx)),
+                InputType.TIER_SCORE, maximum_cell=weight_cell, formula=rule, prompt=self.tier_prompt),
                 number_format=SCORE_FORMAT)
             refs = RowRefs(actual=actual_cell, weight=weight_cell, score_input=score_cell, not_applicable=na_cell)
             sb.formula(row, cols.effective, self.wrap(f.effective(ind, refs, None), self.u.entered(ind, refs)),

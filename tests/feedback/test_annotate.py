@@ -23,6 +23,7 @@ from perfeval_xl.intake.bind import Bound, allowed_ranges, bind, definition_from
 from perfeval_xl.intake.bind import read_returned
 from perfeval_xl.intake.reader import WorkbookRead
 from perfeval_xl.integrity.formula_norm import normalise_formula
+from perfeval_xl.layout.contract import LOCKED_ROLES
 from tests.feedback.conftest import sha256
 from tests.support.xlsx_read import parts, worksheet_parts
 
@@ -39,6 +40,16 @@ def _read_bound(path: Path) -> tuple[WorkbookRead, Bound]:
     layout = issued_layout_for(definition, meta)
     read = read_returned(path)
     return read, bind(read, layout, definition)
+
+
+def _locked(read: WorkbookRead, bound: Bound) -> dict[str, dict[str, object]]:
+    """Every label and data cell of the form, as read: what the unit cannot change."""
+    out: dict[str, dict[str, object]] = {}
+    for spec in bound.layout.sheets:
+        sheet = read.sheet(spec.name)
+        out[spec.name] = {c.ref: sheet.value(c.row, c.col) if sheet else None
+                          for c in spec.cells if c.role in LOCKED_ROLES}
+    return out
 
 
 @pytest.fixture
@@ -121,7 +132,7 @@ def test_the_collector_reads_the_same_form_from_the_copy(p004: tuple[Path, Feedb
     assert read_after.gate.accepted and not read_after.findings
     assert after.extra_sheets == [FEEDBACK_SHEET] and not after.missing_sheets
     assert after.inputs == before.inputs and after.input_values == before.input_values
-    assert after.locked == before.locked and read_after.meta == read_before.meta
+    assert _locked(read_after, after) == _locked(read_before, before) and read_after.meta == read_before.meta
     assert {k: normalise_formula(f.text) for k, f in after.formulas.items() if f} == {
         k: normalise_formula(f.text) for k, f in before.formulas.items() if f}
     assert all(not s.outside for s in read_after.sheets)

@@ -167,3 +167,53 @@ def test_trailing_zeros_never_change_the_bytes(number, zeros):
 def test_different_text_gives_different_bytes(a, b):
     if unicodedata.normalize("NFC", a) != unicodedata.normalize("NFC", b):
         assert canonical_bytes(a) != canonical_bytes(b)
+
+
+# The exact-type fast paths and the general chain ------------------------------
+
+
+def _rule_string(text: str) -> str:
+    """The string rule as the module docstring states it, character by character."""
+    short = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    return '"' + "".join(short.get(ch) or (f"\\u{ord(ch):04x}" if ch < " " else ch) for ch in text) + '"'
+
+
+def test_every_bmp_character_is_escaped_by_the_rule():
+    for code in range(0x10000):
+        ch = chr(code)
+        if 0xD800 <= code <= 0xDFFF or unicodedata.normalize("NFC", ch) != ch:
+            continue  # lone surrogates are rejected, and the rest normalised first (tested above)
+        assert canonical_bytes(ch) == _rule_string(ch).encode("utf-8"), hex(code)
+        assert canonical_bytes([ch, "x"]) == ("[" + _rule_string(ch) + ',"x"]').encode("utf-8"), hex(code)
+
+
+class _Text(str):
+    pass
+
+
+class _Number(int):
+    pass
+
+
+class _Pair(tuple):
+    pass
+
+
+class _Mapping(dict):
+    pass
+
+
+def test_subclasses_take_the_general_path_with_the_same_bytes():
+    plain = {"a": ["é", 3, ("x", Decimal("1.50"))], "b": "e\u0301"}
+    subclassed = _Mapping({"a": [_Text("e\u0301"), _Number(3), _Pair((_Text("x"), Decimal("1.5")))],
+                           "b": _Text("é")})
+    assert canonical_bytes(subclassed) == canonical_bytes(plain)
+    assert canonical_bytes(_Text("\x01")) == b'"\\u0001"'
+
+
+def test_list_items_are_normalised_and_checked_like_any_text():
+    assert canonical_bytes(["e\u0301", "ascii"]) == canonical_bytes(["é", "ascii"])
+    with pytest.raises(CanonicalError, match="lone surrogate"):
+        canonical_bytes(["ok", "\ud800"])
+    with pytest.raises(CanonicalError, match=r"\$\[1\]\[0\]: non-finite"):
+        canonical_bytes(["ok", [Decimal("NaN")]])

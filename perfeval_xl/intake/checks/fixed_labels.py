@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from perfeval_xl.findings import Finding, finding
 from perfeval_xl.intake.checks.context import CheckContext
-from perfeval_xl.layout import a1
 from perfeval_xl.layout.contract import Role
 
 LISTED = 10  # cells named in the message
@@ -21,9 +20,10 @@ def fixed_labels(ctx: CheckContext) -> list[Finding]:
         sheet = ctx.read.sheet(spec.name)
         if sheet is None or not sheet.part:
             continue  # reported by sheets_present
+        label, values = Role.LABEL, sheet.values
         missing = [cell.ref for cell in spec.cells
-                   if cell.role is Role.LABEL and isinstance(cell.value, str) and cell.value.strip()
-                   and sheet.value(*a1.parse(cell.ref)) is None]
+                   if cell.role is label and isinstance(cell.value, str) and cell.value.strip()
+                   and values.get((cell.row, cell.col)) is None]
         if missing:
             listed = "、".join(missing[:LISTED]) + ("…" if len(missing) > LISTED else "")
             out.append(finding("LABEL_MISSING", ctx.at(sheet=spec.name, cell=missing[0]), sheet=spec.name,

@@ -6,6 +6,8 @@ wrong place. Decision: a warning per sheet naming the cells (docs/check.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from perfeval_xl.findings import Finding, finding
 from perfeval_xl.intake.checks.context import CheckContext
 from perfeval_xl.layout import a1
@@ -23,11 +25,8 @@ def outside_cells(ctx: CheckContext) -> list[Finding]:
             continue
         stray = list(sheet.outside)
         if spec.name != META_SHEET:  # _meta's cells, its signature row included, are the integrity checks'
-            covered = _covered(spec)
             seen = set(stray)
-            for row, col in sorted(sheet.values):
-                if (row, col) in covered:
-                    continue
+            for row, col in _uncovered(spec, sheet.values.keys()):
                 ref = a1.ref(row, col)
                 if ref not in seen:
                     stray.append(ref)
@@ -41,13 +40,15 @@ def outside_cells(ctx: CheckContext) -> list[Finding]:
     return out
 
 
-def _covered(spec: SheetSpec) -> set[tuple[int, int]]:
-    """Every position a layout cell occupies, merged areas included."""
-    covered: set[tuple[int, int]] = set()
-    for cell in spec.cells:
-        row, col = a1.parse(cell.ref)
-        last_row, last_col = a1.parse(cell.merge_to) if cell.merge_to else (row, col)
-        for r in range(row, last_row + 1):
-            for c in range(col, last_col + 1):
-                covered.add((r, c))
-    return covered
+def _uncovered(spec: SheetSpec, filled: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The filled positions no layout cell occupies (merged areas included), in row-major order.
+
+    Positions are tested against the cells' own addresses first; only the few left over (usually
+    none) against the merged areas, which are never expanded cell by cell."""
+    own = {(cell.row, cell.col) for cell in spec.cells}
+    left = [position for position in filled if position not in own]
+    if left:
+        areas = [(cell.row, cell.col, *a1.parse(cell.merge_to)) for cell in spec.cells if cell.merge_to]
+        left = [(r, c) for r, c in left
+                if not any(top <= r <= bottom and first <= c <= last for top, first, bottom, last in areas)]
+    return sorted(left)

@@ -21,10 +21,9 @@ from perfeval_xl.intake.cellref import cell_name, parse_ref
 from perfeval_xl.intake.checks.context import CheckContext
 from perfeval_xl.intake.reader import SheetRead
 from perfeval_xl.integrity.checks.issued import issued_for
-from perfeval_xl.integrity.checks.sheetmap import pair_sheets
+from perfeval_xl.integrity.checks.sheetmap import issued_pairing
 from perfeval_xl.integrity.checks.values import difference, same, shown
 from perfeval_xl.integrity.issue import SIGNATURE_KEY, SIGNED_META_EXCLUDED
-from perfeval_xl.layout import a1
 from perfeval_xl.layout.contract import LOCKED_ROLES, META_SHEET, Cell, SheetSpec
 from perfeval_xl.layout.definition import PREFIX as DEFINITION_PREFIX
 from perfeval_xl.layout.definition import IssuedDefinition, chunks_from_meta, decode
@@ -39,7 +38,7 @@ def check_locked_content(ctx: CheckContext) -> list[Finding]:
     issued = issued_for(ctx)
     if issued is None:
         return []
-    pairing = pair_sheets(issued.sheets, ctx.read)
+    pairing = issued_pairing(ctx, issued)
     out: list[Finding] = []
     areas = allowed_ranges(issued.layout)
     for spec in issued.layout.sheets:
@@ -47,12 +46,17 @@ def check_locked_content(ctx: CheckContext) -> list[Finding]:
         if sheet is None:
             continue
         chunks: list[Cell] = []
+        values, formulas = sheet.values, sheet.formulas
         for cell in spec.cells:
             if cell.role not in LOCKED_ROLES or cell.key in SIGNED_META_EXCLUDED:
                 continue
-            if (cell.key or "").startswith(_DEFINITION_KEY):
+            if cell.key and cell.key.startswith(_DEFINITION_KEY):
                 chunks.append(cell)
                 continue
+            found = values.get((cell.row, cell.col))
+            expected = cell.value
+            if type(found) is type(expected) and found == expected and cell.ref not in formulas:
+                continue  # unchanged: `same` without a call (most cells)
             changed = _changed_cell(ctx, spec.name, sheet, cell)
             if changed is not None:
                 out.append(changed)
@@ -68,7 +72,7 @@ def _filled_outside(ctx: CheckContext, spec: SheetSpec, sheet: SheetRead,
     (the signature row of _meta excepted). Beyond the form's area, filled cells are the intake's
     OUTSIDE_FORM_FILLED warning: notes typed beside a form change nothing that was issued."""
     top, left, bottom, right = area
-    known = {a1.parse(c.ref) for c in spec.cells}
+    known = {(c.row, c.col) for c in spec.cells}
     if spec.name == META_SHEET:
         known |= {(r, c) for (r, c0), v in sheet.values.items() if c0 == 1 and v == SIGNATURE_KEY for c in (1, 2)}
     filled = set(sheet.values) | {p for p in map(parse_ref, sheet.formulas) if p is not None}
@@ -91,7 +95,7 @@ def _filled_outside(ctx: CheckContext, spec: SheetSpec, sheet: SheetRead,
 
 
 def _changed_cell(ctx: CheckContext, sheet_name: str, sheet: SheetRead, cell: Cell) -> Finding | None:
-    found = sheet.value(*a1.parse(cell.ref))  # one parse, not one per row/col property
+    found = sheet.value(cell.row, cell.col)
     stored = sheet.formulas.get(cell.ref)
     if stored is None:
         if same(cell.value, found):

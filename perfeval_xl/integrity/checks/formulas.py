@@ -18,7 +18,7 @@ from perfeval_xl.intake.cellref import parse_ref
 from perfeval_xl.intake.checks.context import CheckContext
 from perfeval_xl.intake.xmlparts import FormulaCell
 from perfeval_xl.integrity.checks.issued import issued_for
-from perfeval_xl.integrity.checks.sheetmap import pair_sheets
+from perfeval_xl.integrity.checks.sheetmap import issued_pairing
 from perfeval_xl.integrity.checks.values import shown
 from perfeval_xl.integrity.formula_norm import FormulaSyntaxError, normalise_formula
 from perfeval_xl.integrity.formula_shift import shift_formula
@@ -36,7 +36,7 @@ def check_formulas(ctx: CheckContext) -> list[Finding]:
     expected = issued.registered_formulas or formula_texts(issued.layout)
     written = {f"{s.name}!{c.ref}": (c.formula or "").removeprefix("=")
                for s in issued.layout.sheets for c in s.cells if c.role is Role.FORMULA}
-    pairing = pair_sheets(issued.sheets, ctx.read)
+    pairing = issued_pairing(ctx, issued)
     masters: dict[str, SharedMasters] = {}
     out: list[Finding] = []
     for key, normal in expected.items():

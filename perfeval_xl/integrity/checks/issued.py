@@ -56,7 +56,12 @@ def _issued_for(ctx: CheckContext) -> Issued | None:
         definition = IssuedDefinition(batch=entry.batch, profile=entry.profile, framework=entry.framework,
                                       project=entry.project)
         reuse = ctx.bound is not None and _same_issue(ctx.bound.layout, ctx.bound.definition, definition, entry)
-        layout = ctx.bound.layout if reuse and ctx.bound else _register_layout(definition, entry)
+        if reuse and ctx.bound:
+            # Equal to the register's: the bound objects themselves, so that later comparisons
+            # with what the workbook carries (content.py) are by identity, not field by field.
+            layout, definition = ctx.bound.layout, ctx.bound.definition
+        else:
+            layout = _register_layout(definition, entry)
         return Issued(layout=layout, definition=definition, key_id=entry.key_id or None,
                       file_format=entry.file_format, sheets=tuple(entry.sheets),
                       registered_formulas=entry.formulas, vba_hash=entry.vba_hash, from_register=True)

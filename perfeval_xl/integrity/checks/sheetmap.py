@@ -12,8 +12,12 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from perfeval_xl.intake.checks.context import CheckContext
 from perfeval_xl.intake.reader import SheetRead, WorkbookRead
+from perfeval_xl.integrity.checks.issued import Issued
 from perfeval_xl.layout.feedback_sheet import is_feedback_sheet
+
+_MEMO_KEY = "integrity.pairing"
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,17 @@ class SheetPairing:
 
 def _nfc(name: str) -> str:
     return unicodedata.normalize("NFC", name)
+
+
+def issued_pairing(ctx: CheckContext, issued: Issued) -> SheetPairing:
+    """`pair_sheets` of the issued sheets with the workbook read, once per file and reference
+    (five integrity checks ask). Callers read the pairing, never change it."""
+    cached = ctx.memo.get(_MEMO_KEY)
+    if isinstance(cached, tuple) and cached[0] is issued:
+        return cached[1]
+    pairing = pair_sheets(issued.sheets, ctx.read)
+    ctx.memo[_MEMO_KEY] = (issued, pairing)
+    return pairing
 
 
 def pair_sheets(expected: Sequence[str], read: WorkbookRead) -> SheetPairing:

@@ -12,7 +12,7 @@ from perfeval_xl.findings import Finding, finding
 from perfeval_xl.intake.checks.context import CheckContext
 from perfeval_xl.intake.reader import WorkbookRead
 from perfeval_xl.integrity.checks.issued import issued_for
-from perfeval_xl.integrity.checks.sheetmap import pair_sheets
+from perfeval_xl.integrity.checks.sheetmap import issued_pairing
 
 _TRUE = ("1", "true")
 _STATES = {"visible": ("可见", "visible"), "hidden": ("隐藏", "hidden"), "veryHidden": ("深度隐藏", "very hidden")}
@@ -25,7 +25,7 @@ def check_protection(ctx: CheckContext) -> list[Finding]:
     issued = issued_for(ctx)
     if issued is None:
         return []
-    pairing = pair_sheets(issued.sheets, ctx.read)
+    pairing = issued_pairing(ctx, issued)
     out: list[Finding] = []
     for spec in issued.layout.sheets:
         sheet = pairing.by_expected.get(spec.name)
@@ -42,7 +42,7 @@ def check_visibility(ctx: CheckContext) -> list[Finding]:
     issued = issued_for(ctx)
     if issued is None:
         return []
-    pairing = pair_sheets(issued.sheets, ctx.read)
+    pairing = issued_pairing(ctx, issued)
     out: list[Finding] = []
     for spec in issued.layout.sheets:
         sheet = pairing.by_expected.get(spec.name)

@@ -15,6 +15,7 @@ Without a register and without public keys a signature cannot be verified: a war
 from __future__ import annotations
 
 import base64
+from functools import lru_cache
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -28,7 +29,6 @@ from perfeval_xl.integrity.checks.issued import Issued, issued_for
 from perfeval_xl.integrity.issue import SIGNATURE_KEY, SIGNED_META_EXCLUDED, UNSIGNED_KEY_ID
 from perfeval_xl.integrity.payload import CellValue, PayloadMeta, build_payload
 from perfeval_xl.integrity.signing import Signature, SignatureFormatError, verify
-from perfeval_xl.layout import a1
 from perfeval_xl.layout.contract import LOCKED_ROLES, META_SHEET, WorkbookLayout
 
 SIGNATURE_PROPERTY = f"perfeval_{SIGNATURE_KEY}"
@@ -49,14 +49,14 @@ def check_signature(ctx: CheckContext) -> list[Finding]:
         # `check` on a PC without the batch's public key: say so rather than reject every form.
         return [finding("SIGNATURE_NOT_VERIFIED", where, key_id=issued.key_id or "")]
     try:
-        Signature.from_text(text)
+        signature = Signature.from_text(text)
     except SignatureFormatError as exc:
         return [finding("SIGNATURE_MALFORMED", where, detail=str(exc))]
     try:
         payload = payload_as_read(issued.layout, ctx.read)
     except (CanonicalError, ValidationError, ValueError) as exc:
         return [finding("SIGNATURE_INVALID", where, detail=f"payload cannot be rebuilt: {exc}"[:300])]
-    result = verify(payload, text, _keys(ctx, issued))
+    result = verify(payload, signature, _keys(ctx, issued))
     found = result.finding(where)
     return [] if found is None else [found]
 
@@ -88,10 +88,12 @@ def payload_as_read(layout: WorkbookLayout, read: WorkbookRead) -> dict[str, Any
     sheets: list[tuple[str, dict[str, CellValue]]] = []
     for spec in layout.sheets:
         sheet = read.sheet(spec.name)
+        values = sheet.values if sheet is not None else None
         cells: dict[str, CellValue] = {}
-        for cell in spec.cells:
-            if cell.role in LOCKED_ROLES and cell.key not in SIGNED_META_EXCLUDED and sheet is not None:
-                cells[cell.ref] = sheet.value(*a1.parse(cell.ref))
+        if values is not None:
+            for cell in spec.cells:
+                if cell.role in LOCKED_ROLES and cell.key not in SIGNED_META_EXCLUDED:
+                    cells[cell.ref] = values.get((cell.row, cell.col))
         sheets.append((spec.name, cells))
     return build_payload(payload_meta, sheets)
 
@@ -105,6 +107,11 @@ def _keys(ctx: CheckContext, issued: Issued) -> dict[str, Ed25519PublicKey]:
         return {}
     registered = ctx.register.public_key if ctx.register is not None else None
     if registered:
-        return {issued.key_id: Ed25519PublicKey.from_public_bytes(base64.b64decode(registered))}
+        return {issued.key_id: _public_key(registered)}
     key = ctx.public_keys.get(issued.key_id)
     return {issued.key_id: key} if key is not None else {}
+
+
+@lru_cache(maxsize=8)  # a register names one key per batch: loaded once per worker, not per file
+def _public_key(raw_base64: str) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(base64.b64decode(raw_base64))
