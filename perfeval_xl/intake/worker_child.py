@@ -8,6 +8,7 @@ start even if it only learns of them after the worker died.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import traceback
@@ -39,12 +40,18 @@ def worker_main(conn: Connection, func: Callable[[str], Any], memory_bytes: int 
         if message is None:
             return
         index, path = message
+        # The cyclic collector paused for the task: a file's objects die by reference counting
+        # when it ends, so the collections its allocations would trigger (and their walks over
+        # the long-lived register index) find nothing; cycles wait for the next collection.
+        gc.disable()
         try:
             reply = (index, "ok", func(path))
         except MemoryError:
             reply = (index, "memory", "MemoryError")
         except BaseException as exc:  # the function's bug or bad data it did not handle
             reply = (index, "error", describe(exc))
+        finally:
+            gc.enable()
         # Where stderr ends now is where the next task's messages start (see _stderr_since_start).
         mark = stderr_end()
         try:

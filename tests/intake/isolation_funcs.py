@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import resource
 import signal
@@ -32,4 +33,7 @@ def misbehave(path: str) -> object:
         return resource.getrlimit(resource.RLIMIT_AS)[0]
     if name.startswith("pid"):
         return os.getpid()
+    if name.startswith("gc"):
+        return gc.isenabled()
     return name
+

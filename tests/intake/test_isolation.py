@@ -36,6 +36,12 @@ def test_results_in_input_order_with_progress():
     assert all(o.ok and o.elapsed_s < 1 for o in outcomes)
 
 
+def test_the_cyclic_collector_is_paused_during_each_task():
+    outcomes = run_isolated(misbehave, ["gc-1", "raise-1", "gc-2"], FAST.model_copy(update={"workers": 1}))
+    assert [o.value for o in outcomes] == [False, None, False]
+    assert outcomes[1].findings[0].code == "WORKER_EXCEPTION"
+
+
 def test_iter_isolated_yields_in_completion_order():
     # prefetch=1: nothing waits behind the slow file (with prefetch 2, "a" would queue behind it).
     paths = ["sleep-0.6", "a", "b", "c"]
