@@ -37,8 +37,8 @@ from perfeval_xl.intake.xmlparts import (
     read_custom_properties,
     read_workbook,
     read_xml_part,
-    scan_sheet,
 )
+from perfeval_xl.intake.sheetscan import scan_sheet
 from perfeval_xl.intake.xmlsafe import XmlError
 from perfeval_xl.intake.zipread import PartError, SafeZip
 from perfeval_xl.integrity.vba import vba_project_hash
