@@ -28,12 +28,12 @@ _ATTR_PAIR = re.compile(rb' ([A-Za-z_][\w.:-]*)="([^"&<\t\n\r]*)"')
 _REF = rb'<c r="([A-Z]{1,3})([0-9]{1,7})"'
 # Inline-string content: text and tags, none of them one the scan looks at.
 _IS_BODY = rb'[^<]*(?:<(?!/?(?:[^\s/>]*:)?(?:c|v|is|f|row)[\s/>])[^<]*)*'
-_F = rb'(<f((?:%s)*)(?:/>|>([^<]*)</f>))' % _ATTR
-_V = rb'(<v(?:/>|>([^<]*)</v>))'
+_F = rb'(<f((?:%s)*)(?: ?/>|>([^<]*)</f>))' % _ATTR  # openpyxl writes "<v />"
+_V = rb'(<v(?: ?/>|>([^<]*)</v>))'
 _CELL_BODY = rb'(?:(?:%s)?%s?|(<is>)%s</is>)' % (_F, _V, _IS_BODY)
 # The whole of <sheetData>: rows holding cells, nothing else. Atomic groups: no backtracking.
 _SHEET_DATA = re.compile(
-    rb'(?>(?><row(?:%s)*/>)|(?><row(?:%s)*>(?>%s(?:%s)*(?:/>|>%s</c>))*</row>))*'
+    rb'(?>(?><row(?:%s)* ?/>)|(?><row(?:%s)*>(?>%s(?:%s)*(?: ?/>|>%s</c>))*</row>))*'
     % (_ATTR, _ATTR, _REF, _ATTR, _CELL_BODY))
 # A cell with content; groups (b"" when absent): letters, digits, f, f attributes, f text, v, v text, is.
 _FILLED_CELL = re.compile(rb'%s(?:%s)*>%s</c>' % (_REF, _ATTR, _CELL_BODY))
@@ -41,7 +41,7 @@ _FILLED_CELL = re.compile(rb'%s(?:%s)*>%s</c>' % (_REF, _ATTR, _CELL_BODY))
 _OUTER_TAG = re.compile(rb'<(c|row|dimension|sheetProtection)(?=[\s/>])')
 # Any of them with a prefix (or a colon before the name in text: a needless fallback, no harm).
 _PREFIXED = re.compile(rb':(?:c|row|dimension|sheetProtection)[\s/>]')
-_OUTER_ELEMENT = re.compile(rb'<(?:dimension|sheetProtection)((?:%s)*)/?>' % _ATTR)
+_OUTER_ELEMENT = re.compile(rb'<(?:dimension|sheetProtection)((?:%s)*)(?: ?/)?>' % _ATTR)
 _PROLOG = re.compile(rb'(?:\xef\xbb\xbf)?(?:<\?xml((?: [a-z]+="[^"]*")*) ?\?>)?\s*<[A-Za-z_]')
 _ENCODING = re.compile(rb' encoding="([^"]*)"')
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);")
