@@ -14,6 +14,7 @@ malformed); both carry the gate finding `code` they map to.
 from __future__ import annotations
 
 import zipfile
+from typing import Callable, TypeVar
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
@@ -34,6 +35,7 @@ from perfeval_xl.intake.zipread import PartMissing, SafeZip, read_part, resolve_
 
 Archive = SafeZip | zipfile.ZipFile
 Rect = tuple[int, int, int, int]  # (min_row, min_col, max_row, max_col), 1-based, inclusive
+_T = TypeVar("_T")
 
 SMALL_PART_CAP = 2 * MiB
 _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -117,10 +119,22 @@ def read_xml_part(archive: Archive, part: str, cap: int = SMALL_PART_CAP) -> Ele
     return root
 
 
+def _facts(archive: Archive, key: tuple[str, str, int], make: Callable[[], _T]) -> _T:
+    """`make()` once per SafeZip and key: the gate and the reader derive the same facts from a part."""
+    if not isinstance(archive, SafeZip):
+        return make()
+    if key not in archive.facts:
+        archive.facts[key] = make()
+    return archive.facts[key]  # type: ignore[return-value]
+
+
 def read_relationships(archive: Archive, source_part: str, cap: int = SMALL_PART_CAP) -> list[Relationship]:
-    """Relationships of `source_part` ("" for the package); PartMissing if it has no rels part."""
+    """Relationships of `source_part` ("" for the package); PartMissing if it has no rels part.
+
+    Callers only read the list (it is shared, as the parsed tree is)."""
     rels_part = rels_part_for(source_part)
-    return parse_relationships(read_xml_part(archive, rels_part, cap), source_part)
+    return _facts(archive, ("rels", source_part, cap),
+                  lambda: parse_relationships(read_xml_part(archive, rels_part, cap), source_part))
 
 
 def find_workbook_part(archive: Archive, cap: int = SMALL_PART_CAP) -> str:
@@ -135,8 +149,12 @@ def find_workbook_part(archive: Archive, cap: int = SMALL_PART_CAP) -> str:
 
 
 def read_workbook(archive: Archive, part: str | None = None, cap: int = SMALL_PART_CAP) -> WorkbookXml:
-    """Sheets (name, state, part), protection, defined names of the workbook part."""
+    """Sheets (name, state, part), protection, defined names of the workbook part (read once per SafeZip)."""
     part = part or find_workbook_part(archive, cap)
+    return _facts(archive, ("workbook", part, cap), lambda: _read_workbook(archive, part, cap))
+
+
+def _read_workbook(archive: Archive, part: str, cap: int) -> WorkbookXml:
     root = read_xml_part(archive, part, cap)
     if local_name(root.tag) != "workbook":
         raise XmlMalformed(part, f"root element is <{local_name(root.tag)}>, not <workbook>")

@@ -94,6 +94,7 @@ class SafeZip:
         self.directory = directory
         # Small XML parts as parsed by xmlparts.read_xml_part: stored name → (bytes, root).
         self.parsed: dict[str, tuple[int, Element]] = {}
+        self.facts: dict[tuple[str, str, int], object] = {}  # what xmlparts derived from those trees
         self._kept: dict[str, bytes] = {}  # stored name → whole verified data (iter_chunks keep=True)
         self._kept_bytes = 0
 
