@@ -25,20 +25,20 @@ from perfeval_xl.intake.xmlparts import FormulaCell, Rect, SheetScan
 # a value with nothing expat would rewrite (entity references, tabs, line ends).
 _ATTR = rb' [A-Za-z_][\w.:-]*="[^"&<\t\n\r]*"'
 _ATTR_PAIR = re.compile(rb' ([A-Za-z_][\w.:-]*)="([^"&<\t\n\r]*)"')
-_REF = rb'<c r="([A-Z]{1,3})([0-9]{1,7})"'
 # Inline-string content: text and tags, none of them one the scan looks at.
 _IS_BODY = rb'[^<]*(?:<(?!/?(?:[^\s/>]*:)?(?:c|v|is|f|row)[\s/>])[^<]*)*'
-_F = rb'(<f((?:%s)*)(?: ?/>|>([^<]*)</f>))' % _ATTR  # openpyxl writes "<v />"
-_V = rb'(<v(?: ?/>|>([^<]*)</v>))'
-_CELL_BODY = rb'(?:(?:%s)?%s?|(<is>)%s</is>)' % (_F, _V, _IS_BODY)
-# The whole of <sheetData>: rows holding cells, nothing else. Atomic groups: no backtracking.
-_SHEET_DATA = re.compile(
-    rb'(?>(?><row(?:%s)* ?/>)|(?><row(?:%s)*>(?>%s(?:%s)*(?: ?/>|>%s</c>))*</row>))*'
-    % (_ATTR, _ATTR, _REF, _ATTR, _CELL_BODY))
-# A cell with content; groups (b"" when absent): letters, digits, f, f attributes, f text, v, v text, is.
-_FILLED_CELL = re.compile(rb'%s(?:%s)*>%s</c>' % (_REF, _ATTR, _CELL_BODY))
-# Outside <sheetData> only <dimension> and <sheetProtection> matter (and no cell or row may be there).
-_OUTER_TAG = re.compile(rb'<(c|row|dimension|sheetProtection)(?=[\s/>])')
+# The tokens of <sheetData>: row tags, and whole cells, their reference first, holding an
+# optional <f> then an optional <v>, or an <is>. openpyxl writes "<v />". Groups: the
+# reference, the body (None when self-closing), <f>'s attributes (None without <f>), its
+# text, the text of <v>.
+_TOKEN = re.compile(
+    rb'<row(?:%s)*(?: ?/>|>)|</row>|<c r="([A-Z]{1,3}[0-9]{1,7})"(?:%s)*(?: ?/>|>('
+    rb'(?:<f((?:%s)*)(?: ?/>|>([^<]*)</f>))?(?:<v(?: ?/>|>([^<]*)</v>))?|<is>%s</is>)</c>)'
+    % (_ATTR, _ATTR, _ATTR, _IS_BODY))
+_STRIDE = 6  # re.split gives the text before each token, then its five groups
+# Outside <sheetData> only <dimension> and <sheetProtection> matter; no cell or row may be
+# there, nor a comment, CDATA or processing instruction (which could hide or fake a tag).
+_OUTER_TAG = re.compile(rb'<(?:([!?])|(c|row|dimension|sheetProtection)(?=[\s/>]))')
 # Any of them with a prefix (or a colon before the name in text: a needless fallback, no harm).
 _PREFIXED = re.compile(rb':(?:c|row|dimension|sheetProtection)[\s/>]')
 _OUTER_ELEMENT = re.compile(rb'<(?:dimension|sheetProtection)((?:%s)*)(?: ?/)?>' % _ATTR)
@@ -46,84 +46,64 @@ _PROLOG = re.compile(rb'(?:\xef\xbb\xbf)?(?:<\?xml((?: [a-z]+="[^"]*")*) ?\?>)?\
 _ENCODING = re.compile(rb' encoding="([^"]*)"')
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
-_COLS: dict[bytes, int] = {}
+_REF_CACHE_MAX = 1 << 14
+_refs: dict[bytes, tuple[int, int]] = {}  # "B7" → (7, 2): forms of a batch share their refs
 
 
 def fast_scan(data: bytes, part: str, allowed: tuple[Rect, ...], limit: int,
               collect_formulas: bool) -> SheetScan | None:
     """The scan of a whole part (as sheetscan.scan_chunks would give it), or None when not understood."""
-    body = _body(data)
-    if body is None:
+    prolog = _PROLOG.match(data)
+    if prolog is None:
+        return None  # UTF-16, or something before the root that is not the XML declaration
+    declared = _ENCODING.search(prolog.group(1) or b"")
+    if declared and declared.group(1).lower() != b"utf-8":
         return None
-    head, sheet_data, tail = body
-    if _SHEET_DATA.fullmatch(sheet_data) is None:
-        return None
-    before, after = _outer_facts(head), _outer_facts(tail)
+    start = data.find(b"<sheetData>")
+    if start < 0:  # an empty <sheetData/>, or none: the outer checks see there are no cells
+        start = end = len(data)
+    else:
+        end = data.find(b"</sheetData>", start)
+        if end < 0:
+            return None
+    tokens = _TOKEN.split(data[start + 11:end])
+    if any(tokens[::_STRIDE]):
+        return None  # something between the tokens: not the regular shape
+    before = _outer_facts(data, prolog.end(), start)
+    after = _outer_facts(data, end, len(data))
     if before is None or after is None or not _well_formed(data):
         return None
     # The last of each wins, as in the general path (the writers put <dimension> before
     # <sheetData> and <sheetProtection> after it).
     dimension = after[0] if after[0] is not None else before[0]
     protection = after[1] if after[1] is not None else before[1]
-    cells = sheet_data.count(b'<c r="')
-    formulas = 0
-    rows: list[int] = []
-    cols: list[int] = []
-    outside: list[str] = []
-    truncated = False
-    formula_cells: dict[str, FormulaCell] = {}
-    for letters, digits, f, f_attrs, f_text, v, v_text, inline in _FILLED_CELL.findall(sheet_data):
-        if not (f or v or inline):
-            continue  # <c r="A1"></c>
-        row, col = int(digits), _COLS.get(letters) or _col(letters)
-        rows.append(row)
-        cols.append(col)
-        if f:
-            formulas += 1
-            if collect_formulas:
-                formula_cells[cell_name(row, col)] = _formula(f_attrs, f_text, v_text)
-        for r1, c1, r2, c2 in allowed:
-            if r1 <= row <= r2 and c1 <= col <= c2:
-                break
-        else:
-            if len(outside) < limit:
-                outside.append(cell_name(row, col))
-            else:
-                truncated = True
-    extent = (min(rows), min(cols), max(rows), max(cols)) if rows else None
-    return SheetScan(part=part, dimension=dimension, protection=protection, cells=cells, filled=len(rows),
-                     formulas=formulas, extent=extent, outside=outside,
-                     outside_truncated=truncated, formula_cells=formula_cells)
+    refs, bodies = tokens[1::_STRIDE], tokens[2::_STRIDE]
+    # Each cell is a whole token, so one whose body is not empty holds a value, an inline
+    # string or a formula: it is filled. Rows do not matter: every cell has its reference.
+    positions = [_refs.get(ref) or _position(ref) for ref, body in zip(refs, bodies) if body]
+    outside = positions
+    for r1, c1, r2, c2 in allowed:
+        outside = [p for p in outside if not (r1 <= p[0] <= r2 and c1 <= p[1] <= c2)]
+    formulas = [cell for cell in zip(refs, tokens[3::_STRIDE], tokens[4::_STRIDE], tokens[5::_STRIDE])
+                if cell[1] is not None]
+    return SheetScan(
+        part=part, dimension=dimension, protection=protection, cells=len(refs) - refs.count(None),
+        filled=len(positions), formulas=len(formulas), extent=_extent(positions),
+        outside=[cell_name(row, col) for row, col in outside[:limit]], outside_truncated=len(outside) > limit,
+        formula_cells=_formula_cells(formulas) if collect_formulas else {})
 
 
-def _body(data: bytes) -> tuple[bytes, bytes, bytes] | None:
-    """(before, inside, after) <sheetData>, or None for a part not in the regular shape."""
-    prolog = _PROLOG.match(data)
-    if prolog is None or b"<!" in data or data.find(b"<?", prolog.end()) >= 0:
-        return None  # UTF-16, DTD, comment, CDATA or processing instruction
-    declared = _ENCODING.search(prolog.group(1) or b"")
-    if declared and declared.group(1).lower() != b"utf-8":
+def _outer_facts(data: bytes, begin: int, end: int) -> tuple[str | None, dict[str, str] | None] | None:
+    """The last <dimension> ref and <sheetProtection> attributes in data[begin:end]; None if not understood."""
+    if _PREFIXED.search(data, begin, end):
         return None
-    start = data.find(b"<sheetData>")
-    if start < 0:
-        return data, b"", b""  # an empty <sheetData/>, or none: _outer_facts checks there are no cells
-    end = data.find(b"</sheetData>", start)
-    if end < 0:
-        return None
-    return data[:start], data[start + 11:end], data[end:]
-
-
-def _outer_facts(outer: bytes) -> tuple[str | None, dict[str, str] | None] | None:
-    """The last <dimension> ref and <sheetProtection> attributes outside <sheetData>; None if not understood."""
     dimension: str | None = None
     protection: dict[str, str] | None = None
-    if _PREFIXED.search(outer):
-        return None
-    for match in _OUTER_TAG.finditer(outer):
-        name = match.group(1)
-        if name in (b"c", b"row"):
+    for match in _OUTER_TAG.finditer(data, begin, end):
+        name = match.group(2)
+        if name is None or name in (b"c", b"row"):
             return None
-        element = _OUTER_ELEMENT.match(outer, match.start())
+        element = _OUTER_ELEMENT.match(data, match.start(), end)
         if element is None:
             return None
         attrs = {k.decode(): v.decode() for k, v in _ATTR_PAIR.findall(element.group(1))}
@@ -143,18 +123,37 @@ def _well_formed(data: bytes) -> bool:
     return True
 
 
-def _formula(f_attrs: bytes, f_text: bytes, v_text: bytes) -> FormulaCell:
+def _position(ref: bytes) -> tuple[int, int]:
+    letters = ref.rstrip(b"0123456789")
+    position = int(ref[len(letters):]), col_to_index(letters.decode("ascii"))
+    if len(_refs) >= _REF_CACHE_MAX:
+        _refs.clear()  # a bounded cache: a hostile part's many refs cannot grow it
+    _refs[ref] = position
+    return position
+
+
+def _extent(positions: list[tuple[int, int]]) -> Rect | None:
+    if not positions:
+        return None
+    rows = [row for row, _col in positions]
+    cols = [col for _row, col in positions]
+    return min(rows), min(cols), max(rows), max(cols)
+
+
+def _formula_cells(found: list[tuple[bytes, bytes, bytes | None, bytes | None]]) -> dict[str, FormulaCell]:
+    cells: dict[str, FormulaCell] = {}
+    for ref, f_attrs, f_text, v_text in found:
+        row, col = _refs.get(ref) or _position(ref)
+        cells[cell_name(row, col)] = _formula(f_attrs, f_text, v_text)
+    return cells
+
+
+def _formula(f_attrs: bytes, f_text: bytes | None, v_text: bytes | None) -> FormulaCell:
     attrs = {k.decode(): a.decode() for k, a in _ATTR_PAIR.findall(f_attrs)} if f_attrs else {}
     shared = attrs.get("t") == "shared"
-    return FormulaCell(text=_text(f_text), shared_index=attrs.get("si") if shared else None,
+    return FormulaCell(text=_text(f_text) if f_text else "", shared_index=attrs.get("si") if shared else None,
                        shared_ref=attrs.get("ref") if shared else None, array=attrs.get("t") == "array",
                        has_value=bool(v_text) and bool(_text(v_text).strip()))
-
-
-def _col(letters: bytes) -> int:
-    # At most 26 + 26² + 26³ keys (the pattern allows three letters): a bounded cache.
-    col = _COLS[letters] = col_to_index(letters.decode("ascii"))
-    return col
 
 
 def _text(raw: bytes) -> str:
