@@ -26,7 +26,7 @@ from perfeval_xl.intake.xmlparts import FormulaCell, Rect, SheetScan
 _ATTR = rb' [A-Za-z_][\w.:-]*="[^"&<\t\n\r]*"'
 _ATTR_PAIR = re.compile(rb' ([A-Za-z_][\w.:-]*)="([^"&<\t\n\r]*)"')
 # Inline-string content: text and tags, none of them one the scan looks at.
-_IS_BODY = rb'[^<]*(?:<(?!/?(?:[^\s/>]*:)?(?:c|v|is|f|row)[\s/>])[^<]*)*'
+_IS_BODY = rb'[^<]*(?:<(?!/?(?:[^\s/>]*:)?(?:c|v|is|f|row|dimension|sheetProtection)[\s/>])[^<]*)*'
 # The tokens of <sheetData>: row tags, and whole cells, their reference first, holding an
 # optional <f> then an optional <v>, or an <is>. openpyxl writes "<v />". Groups: the
 # reference, the body (None when self-closing), <f>'s attributes (None without <f>), its
@@ -69,7 +69,7 @@ def fast_scan(data: bytes, part: str, allowed: tuple[Rect, ...], limit: int,
     tokens = _TOKEN.split(data[start + 11:end])
     if any(tokens[::_STRIDE]):
         return None  # something between the tokens: not the regular shape
-    before = _outer_facts(data, prolog.end(), start)
+    before = _outer_facts(data, prolog.end() - 2, start)  # from the root's "<": it is checked too
     after = _outer_facts(data, end, len(data))
     if before is None or after is None or not _well_formed(data):
         return None

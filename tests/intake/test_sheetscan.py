@@ -47,6 +47,7 @@ WRITER_SHAPES = {
         b'<c r="C11"><f t="shared" si="0"/><v>4</v></c><c r="D11"><f t="array" ref="D11:D12">SUM(A1:A2)</f>'
         b'<v>3</v></c><c r="AB12"><f>1&#10;+2</f><v>&#32;</v></c><c r="XFD1048576"><v>5</v></c></row>'
         b'</sheetData>') + TAIL,
+    "protection_as_root": b'<sheetProtection sheet="1"/>',  # odd, but understood: the root is checked too
     "formula_text_with_line_ends": HEAD + b'<sheetData><row r="1"><c r="A1"><f>1\r\n+2\r+3</f><v>6</v></c></row>'
                                           b'</sheetData>' + TAIL,
 }
@@ -69,6 +70,9 @@ DECLINED = {
     "cell_outside_sheet_data": HEAD + b'<sheetData/><extLst><c r="A1"><v>1</v></c></extLst></worksheet>',
     "latin1": b'<?xml version="1.0" encoding="ISO-8859-1"?><worksheet><sheetData><row r="1"><c r="A1">'
               b'<f>"\xe9"</f></c></row></sheetData></worksheet>',
+    "protection_in_inline_string": HEAD + b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t>'
+                                          b'<sheetProtection sheet="1"/></is></c></row></sheetData></worksheet>',
+    "cell_as_root": b'<?xml version="1.0"?><c r="A1"><v>1</v></c>',
     "two_values": HEAD + b'<sheetData><row r="1"><c r="A1"><v>1</v><v>2</v></c></row></sheetData></worksheet>',
 }
 MALFORMED = {
