@@ -48,6 +48,11 @@ _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 _REF_CACHE_MAX = 1 << 14
 _refs: dict[bytes, tuple[int, int]] = {}  # "B7" → (7, 2): forms of a batch share their refs
+# Formulas as stored, by (attributes, text, has a value): forms of a batch share them too.
+_FORMULA_CACHE_MAX = 1 << 12
+_FORMULA_CACHED_TEXT = 512  # longer texts are not kept (a hostile part's cannot fill memory)
+_formulas: dict[tuple[bytes, bytes | None, bool], FormulaCell] = {}
+_NUMBER_START = frozenset(b"0123456789-.")
 
 
 def fast_scan(data: bytes, part: str, allowed: tuple[Rect, ...], limit: int,
@@ -144,16 +149,33 @@ def _formula_cells(found: list[tuple[bytes, bytes, bytes | None, bytes | None]])
     cells: dict[str, FormulaCell] = {}
     for ref, f_attrs, f_text, v_text in found:
         row, col = _refs.get(ref) or _position(ref)
-        cells[cell_name(row, col)] = _formula(f_attrs, f_text, v_text)
+        key = (f_attrs, f_text, _has_value(v_text))
+        formula = _formulas.get(key)
+        if formula is None:
+            formula = _formula(*key)
+            if f_text is None or len(f_text) <= _FORMULA_CACHED_TEXT:
+                if len(_formulas) >= _FORMULA_CACHE_MAX:
+                    _formulas.clear()
+                _formulas[key] = formula  # FormulaCell is frozen: one instance serves every form
+        cells[cell_name(row, col)] = formula
     return cells
 
 
-def _formula(f_attrs: bytes, f_text: bytes | None, v_text: bytes | None) -> FormulaCell:
+def _has_value(v_text: bytes | None) -> bool:
+    """A cached <v> with something besides white space (as the general path's text handler decides)."""
+    if not v_text:
+        return False
+    if v_text[0] in _NUMBER_START:
+        return True  # a number: no need to decode
+    return bool(_text(v_text).strip())
+
+
+def _formula(f_attrs: bytes, f_text: bytes | None, has_value: bool) -> FormulaCell:
     attrs = {k.decode(): a.decode() for k, a in _ATTR_PAIR.findall(f_attrs)} if f_attrs else {}
     shared = attrs.get("t") == "shared"
     return FormulaCell(text=_text(f_text) if f_text else "", shared_index=attrs.get("si") if shared else None,
                        shared_ref=attrs.get("ref") if shared else None, array=attrs.get("t") == "array",
-                       has_value=bool(v_text) and bool(_text(v_text).strip()))
+                       has_value=has_value)
 
 
 def _text(raw: bytes) -> str:
