@@ -50,7 +50,7 @@ _REF_CACHE_MAX = 1 << 14
 _refs: dict[bytes, tuple[int, int]] = {}  # "B7" → (7, 2): forms of a batch share their refs
 # Formulas as stored, by (attributes, text, has a value): forms of a batch share them too.
 _FORMULA_CACHE_MAX = 1 << 12
-_FORMULA_CACHED_TEXT = 512  # longer texts are not kept (a hostile part's cannot fill memory)
+_FORMULA_CACHED_TEXT = 512  # longer <f> tags are not kept (a hostile part's cannot fill memory)
 _formulas: dict[tuple[bytes, bytes | None, bool], FormulaCell] = {}
 _NUMBER_START = frozenset(b"0123456789-.")
 
@@ -153,7 +153,7 @@ def _formula_cells(found: list[tuple[bytes, bytes, bytes | None, bytes | None]])
         formula = _formulas.get(key)
         if formula is None:
             formula = _formula(*key)
-            if f_text is None or len(f_text) <= _FORMULA_CACHED_TEXT:
+            if len(f_attrs) + len(f_text or b"") <= _FORMULA_CACHED_TEXT:
                 if len(_formulas) >= _FORMULA_CACHE_MAX:
                     _formulas.clear()
                 _formulas[key] = formula  # FormulaCell is frozen: one instance serves every form
