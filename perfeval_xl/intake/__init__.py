@@ -4,7 +4,7 @@
     gate_open(path, limits) -> (GateResult, SafeZip)  the same, plus bounded part access if accepted
     gate_many(paths, limits, isolation, progress)     the gate over many files in supervised workers
     run_isolated / iter_isolated / IsolatedPool       any picklable function over many files
-    xmlparts: read_workbook, read_custom_properties, scan_sheet, cells_outside
+    xmlparts: read_workbook, read_custom_properties; sheetscan: scan_sheet, cells_outside
 
 See docs/intake.md for the pipeline, the finding codes and measured costs.
 """

@@ -37,8 +37,8 @@ from perfeval_xl.intake.xmlparts import (
     read_custom_properties,
     read_workbook,
     read_xml_part,
-    scan_sheet,
 )
+from perfeval_xl.intake.sheetscan import scan_sheet
 from perfeval_xl.intake.xmlsafe import XmlError
 from perfeval_xl.intake.zipread import PartError, SafeZip
 from perfeval_xl.integrity.vba import vba_project_hash
@@ -196,13 +196,18 @@ class ReturnReader:
         if sheet.name not in self._book.sheet_names:
             return
         rows = self._book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
+        values = sheet.values
         for r, row in enumerate(rows, start=1):
             for c, raw in enumerate(row, start=1):
-                if raw == "":
-                    continue  # most of the grid: blank without a call to normalise
-                value = normalise(raw)
+                # normalise's commonest cases inline: blanks and text (most of the grid), numbers.
+                kind = type(raw)
+                if kind is str:
+                    if raw:
+                        values[(r, c)] = raw
+                    continue
+                value = to_decimal(raw) if kind is float else normalise(raw)
                 if value is not None:
-                    sheet.values[(r, c)] = value
+                    values[(r, c)] = value
 
     def _where(self) -> Location:
         return Location(file=self.read.path)

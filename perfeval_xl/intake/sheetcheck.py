@@ -11,7 +11,7 @@ expressions over decompressed chunks: far cheaper per cell than an XML parser, a
 sound because the prolog check has proved the part has no DTD. It includes style-only
 cells, so it can only overstate the extent. Whenever a cell is written any other way
 (prefix, attribute order, quoting, character references) or the fast extent breaks a
-bound, the exact path re-reads the part with expat (xmlparts.scan_sheet), counting
+bound, the exact path re-reads the part (sheetscan.scan_sheet), counting
 only cells that hold something, as readers do.
 """
 
@@ -21,7 +21,7 @@ import re
 
 from perfeval_xl.intake.cellref import MAX_COL, MAX_ROW, cell_name, col_to_index
 from perfeval_xl.intake.models import GateLimits
-from perfeval_xl.intake.xmlparts import scan_sheet
+from perfeval_xl.intake.sheetscan import scan_sheet
 from perfeval_xl.intake.xmlsafe import PrologChecker, XmlMalformed
 from perfeval_xl.intake.zipread import SafeZip
 
@@ -87,7 +87,7 @@ def scan_sheet_part(archive: SafeZip, part: str, limits: GateLimits) -> None:
     carry = b""
     first = True
     dimension_seen = False
-    for chunk in archive.iter_chunks(part, limits.max_total_uncompressed):
+    for chunk in archive.iter_chunks(part, limits.max_total_uncompressed, keep=True):  # the reader rescans it
         if not prolog.done:
             prolog.feed(chunk)  # first, so a DTD is reported as unsafe whatever the encoding
         if first:

@@ -4,7 +4,8 @@ calamine gives cached values, merged ranges and sheet visibility; it does not gi
 sheet-to-part mapping, protection elements, defined names, custom document
 properties or which cells outside the template's ranges were filled. These helpers
 read them from a gate-accepted package (a SafeZip, or a zipfile.ZipFile), each part
-with a hard byte cap. Sheet parts are streamed with expat, never loaded whole.
+with a hard byte cap. Sheet parts are scanned by sheetscan; the shapes of its results
+(SheetScan, FormulaCell) are defined here with the other XML facts.
 
 Errors are raised as PartError (missing, too large, corrupt) or XmlError (unsafe,
 malformed); both carry the gate finding `code` they map to.
@@ -13,14 +14,12 @@ malformed); both carry the gate finding `code` they map to.
 from __future__ import annotations
 
 import zipfile
+from typing import Callable, TypeVar
 from dataclasses import dataclass, field
-from typing import Sequence
 from xml.etree.ElementTree import Element
-from xml.parsers import expat
 
 from pydantic import BaseModel, ConfigDict
 
-from perfeval_xl.intake.cellref import cell_name, parse_ref
 from perfeval_xl.intake.models import MiB, SheetInfo
 from perfeval_xl.intake.opc import (
     PACKAGE_RELS_PART,
@@ -31,14 +30,14 @@ from perfeval_xl.intake.opc import (
     parse_relationships,
     rels_part_for,
 )
-from perfeval_xl.intake.xmlsafe import XmlMalformed, XmlUnsafe, parse_xml
-from perfeval_xl.intake.zipread import PartMissing, SafeZip, iter_part_chunks, read_part, resolve_name
+from perfeval_xl.intake.xmlsafe import XmlMalformed, parse_xml
+from perfeval_xl.intake.zipread import PartMissing, SafeZip, read_part, resolve_name
 
 Archive = SafeZip | zipfile.ZipFile
 Rect = tuple[int, int, int, int]  # (min_row, min_col, max_row, max_col), 1-based, inclusive
+_T = TypeVar("_T")
 
 SMALL_PART_CAP = 2 * MiB
-SHEET_PART_CAP = 256 * MiB  # streamed, so this bounds time, not memory
 _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _R_NS_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 
@@ -120,10 +119,22 @@ def read_xml_part(archive: Archive, part: str, cap: int = SMALL_PART_CAP) -> Ele
     return root
 
 
+def _facts(archive: Archive, key: tuple[str, str, int], make: Callable[[], _T]) -> _T:
+    """`make()` once per SafeZip and key: the gate and the reader derive the same facts from a part."""
+    if not isinstance(archive, SafeZip):
+        return make()
+    if key not in archive.facts:
+        archive.facts[key] = make()
+    return archive.facts[key]  # type: ignore[return-value]
+
+
 def read_relationships(archive: Archive, source_part: str, cap: int = SMALL_PART_CAP) -> list[Relationship]:
-    """Relationships of `source_part` ("" for the package); PartMissing if it has no rels part."""
+    """Relationships of `source_part` ("" for the package); PartMissing if it has no rels part.
+
+    Callers only read the list (it is shared, as the parsed tree is)."""
     rels_part = rels_part_for(source_part)
-    return parse_relationships(read_xml_part(archive, rels_part, cap), source_part)
+    return _facts(archive, ("rels", source_part, cap),
+                  lambda: parse_relationships(read_xml_part(archive, rels_part, cap), source_part))
 
 
 def find_workbook_part(archive: Archive, cap: int = SMALL_PART_CAP) -> str:
@@ -138,8 +149,12 @@ def find_workbook_part(archive: Archive, cap: int = SMALL_PART_CAP) -> str:
 
 
 def read_workbook(archive: Archive, part: str | None = None, cap: int = SMALL_PART_CAP) -> WorkbookXml:
-    """Sheets (name, state, part), protection, defined names of the workbook part."""
+    """Sheets (name, state, part), protection, defined names of the workbook part (read once per SafeZip)."""
     part = part or find_workbook_part(archive, cap)
+    return _facts(archive, ("workbook", part, cap), lambda: _read_workbook(archive, part, cap))
+
+
+def _read_workbook(archive: Archive, part: str, cap: int) -> WorkbookXml:
     root = read_xml_part(archive, part, cap)
     if local_name(root.tag) != "workbook":
         raise XmlMalformed(part, f"root element is <{local_name(root.tag)}>, not <workbook>")
@@ -217,180 +232,3 @@ def read_application(archive: Archive, cap: int = SMALL_PART_CAP) -> str:
         return ""
     found = {local_name(el.tag): (el.text or "").strip() for el in read_xml_part(archive, part, cap)}
     return " ".join(v for v in (found.get("Application", ""), found.get("AppVersion", "")) if v)
-
-
-def scan_sheet(archive: Archive, part: str, allowed: Sequence[Rect] = (), limit: int = 100,
-               cap: int = SHEET_PART_CAP, stop_at_limit: bool = False,
-               collect_formulas: bool = False) -> SheetScan:
-    """Stream a sheet part once: dimension, protection, counts, and filled cells outside `allowed`.
-
-    `allowed` rectangles are (min_row, min_col, max_row, max_col), 1-based and inclusive.
-    At most `limit` outside cells are listed; with `stop_at_limit` the scan ends there
-    (protection and counts then cover only the part read). With `collect_formulas`
-    every formula cell's stored text is kept (the reader compares them with the register).
-    """
-    stored = resolve_name(archive, part)
-    if stored is None:
-        raise PartMissing(part, "part missing")
-    state = _SheetState(stored, tuple(allowed), limit, stop_at_limit, collect_formulas)
-    parser = expat.ParserCreate()
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    parser.StartDoctypeDeclHandler = state.doctype
-    parser.EntityDeclHandler = state.doctype
-    parser.ExternalEntityRefHandler = state.doctype
-    parser.StartElementHandler = state.start
-    parser.EndElementHandler = state.end
-    if collect_formulas:
-        parser.CharacterDataHandler = state.text
-        parser.buffer_text = True
-    try:
-        for chunk in iter_part_chunks(archive, stored, cap):
-            parser.Parse(chunk, False)
-        parser.Parse(b"", True)
-    except _LimitReached:
-        pass
-    except expat.ExpatError as exc:
-        raise XmlMalformed(stored, f"malformed XML ({str(exc)[:160]})") from None
-    return state.result()
-
-
-def cells_outside(archive: Archive, part: str, allowed: Sequence[Rect], limit: int = 100,
-                  cap: int = SHEET_PART_CAP) -> list[str]:
-    """Filled cells (value, inline string or formula) outside `allowed`, at most `limit`, in file order."""
-    return scan_sheet(archive, part, allowed, limit, cap, stop_at_limit=True).outside
-
-
-class _LimitReached(Exception):
-    pass
-
-
-class _SheetState:
-    """expat callbacks for scan_sheet; element names are matched without their prefix."""
-
-    def __init__(self, part: str, allowed: tuple[Rect, ...], limit: int, stop_at_limit: bool,
-                 collect_formulas: bool = False) -> None:
-        self.part = part
-        self.collect_formulas = collect_formulas
-        self.formula_cells: dict[str, FormulaCell] = {}
-        self.formula_attrs: dict[str, str] | None = None
-        self.formula_text: list[str] | None = None
-        self.formula_done = ""
-        self.cell_has_value = False
-        self.in_value = False
-        self.allowed = allowed
-        self.limit = limit
-        self.stop_at_limit = stop_at_limit
-        self.dimension: str | None = None
-        self.protection: dict[str, str] | None = None
-        self.cells = self.filled = self.formulas = 0
-        self.outside: list[str] = []
-        self.truncated = False
-        self.row = 0
-        self.col = 0
-        self.in_cell = False
-        self.cell_filled = False
-        self.cell_formula = False
-        self.extent: list[int] | None = None
-        self.unreadable = 0
-        self.first_unreadable = ""
-
-    def doctype(self, *_args: object) -> None:
-        raise XmlUnsafe(self.part, "DTD or entity")
-
-    # start/end run for every element (thousands per sheet): cheapest tests first, no helper calls.
-
-    def start(self, name: str, attrs: dict[str, str]) -> None:
-        if ":" in name:
-            name = name.rpartition(":")[2]
-        if name == "c":
-            self.cells += 1
-            self.in_cell = True
-            self.cell_filled = self.cell_formula = self.cell_has_value = False
-            self.formula_attrs = None
-            ref = attrs.get("r")
-            position = parse_ref(ref) if ref else None
-            if position is not None:
-                self.row, self.col = position
-                return
-            if ref:
-                self.unreadable += 1
-                self.first_unreadable = self.first_unreadable or ref[:40]
-            self.col += 1  # r is optional: the cell follows the previous one
-        elif self.in_cell and (name == "v" or name == "is"):
-            self.cell_filled = True
-            self.in_value = name == "v"
-        elif self.in_cell and name == "f":
-            self.cell_filled = self.cell_formula = True
-            if self.collect_formulas:
-                self.formula_attrs = dict(attrs)
-                self.formula_text = []
-        elif name == "row":
-            r = attrs.get("r", "")
-            self.row = int(r) if r.isdigit() and len(r) <= 7 else self.row + 1
-            self.col = 0
-        elif name == "dimension":
-            self.dimension = attrs.get("ref")
-        elif name == "sheetProtection":
-            self.protection = dict(attrs)
-
-    def text(self, data: str) -> None:
-        if self.formula_text is not None:
-            self.formula_text.append(data)
-        elif self.in_value and data.strip():
-            self.cell_has_value = True  # openpyxl writes an empty <v/> after a formula: no cached result
-
-    def end(self, name: str) -> None:
-        if ":" in name:
-            name = name.rpartition(":")[2]
-        if name == "c":
-            self._end_cell()
-        elif name == "v":
-            self.in_value = False
-        elif name == "f" and self.formula_text is not None:
-            self.formula_done = "".join(self.formula_text)
-            self.formula_text = None
-
-    def _end_cell(self) -> None:
-        self.in_cell = False
-        if not self.cell_filled:
-            return
-        self.filled += 1
-        self.formulas += self.cell_formula
-        row, col = self.row, self.col
-        if self.cell_formula and self.formula_attrs is not None:
-            attrs = self.formula_attrs
-            shared = attrs.get("t") == "shared"
-            self.formula_cells[cell_name(row, col)] = FormulaCell(
-                text=self.formula_done, shared_index=attrs.get("si") if shared else None,
-                shared_ref=attrs.get("ref") if shared else None, array=attrs.get("t") == "array",
-                has_value=self.cell_has_value)
-            self.formula_done = ""
-        e = self.extent
-        if e is None:
-            self.extent = [row, col, row, col]
-        else:
-            if row < e[0]:
-                e[0] = row
-            elif row > e[2]:
-                e[2] = row
-            if col < e[1]:
-                e[1] = col
-            elif col > e[3]:
-                e[3] = col
-        for r1, c1, r2, c2 in self.allowed:
-            if r1 <= row <= r2 and c1 <= col <= c2:
-                return
-        if len(self.outside) < self.limit:
-            self.outside.append(cell_name(row, col))
-        else:
-            self.truncated = True
-            if self.stop_at_limit:
-                raise _LimitReached
-
-    def result(self) -> SheetScan:
-        return SheetScan(part=self.part, dimension=self.dimension, protection=self.protection,
-                         cells=self.cells, filled=self.filled, formulas=self.formulas,
-                         extent=tuple(self.extent) if self.extent else None,
-                         outside=self.outside, outside_truncated=self.truncated,
-                         unreadable_refs=self.unreadable, first_unreadable_ref=self.first_unreadable,
-                         formula_cells=self.formula_cells)

@@ -18,6 +18,10 @@ from xml.etree.ElementTree import Element
 from perfeval_xl.intake.zipdir import ZipDirectory, ZipEntry
 
 CHUNK = 256 * 1024
+# Whole parts kept after a verified read (the gate's sheet pass) for the reader to reuse:
+# one chunk each at most, so a kept part costs no more memory than streaming it did.
+KEEP_PART_MAX = CHUNK
+KEEP_BUDGET = 16 * 1024 * 1024
 
 
 class PartError(Exception):
@@ -90,6 +94,9 @@ class SafeZip:
         self.directory = directory
         # Small XML parts as parsed by xmlparts.read_xml_part: stored name → (bytes, root).
         self.parsed: dict[str, tuple[int, Element]] = {}
+        self.facts: dict[tuple[str, str, int], object] = {}  # what xmlparts derived from those trees
+        self._kept: dict[str, bytes] = {}  # stored name → whole verified data (iter_chunks keep=True)
+        self._kept_bytes = 0
 
     def names(self) -> list[str]:
         return list(self._entries)
@@ -106,17 +113,36 @@ class SafeZip:
             raise PartMissing(name, "part missing")
         return self._entries[stored]
 
-    def iter_chunks(self, name: str, cap: int, chunk: int = CHUNK) -> Iterator[bytes]:
-        """Decompressed data in chunks; raises PartError subclasses. Stopping early is fine."""
+    def iter_chunks(self, name: str, cap: int, chunk: int = CHUNK, keep: bool = False) -> Iterator[bytes]:
+        """Decompressed data in chunks; raises PartError subclasses. Stopping early is fine.
+
+        With `keep`, a small part read to its end (size and CRC verified) is kept whole
+        for `kept`, within KEEP_BUDGET."""
         entry = self.entry(name)
         if entry.size > cap:
             raise PartTooLarge(entry.name, f"{entry.size} bytes, limit {cap}")
         if entry.method == 0:
-            yield from self._stored_chunks(entry, chunk)
+            chunks = self._stored_chunks(entry, chunk)
         elif entry.method == 8:
-            yield from self._deflated_chunks(entry, chunk)
+            chunks = self._deflated_chunks(entry, chunk)
         else:
             raise PartCorrupt(entry.name, f"compression method {entry.method}")
+        if not keep or entry.size > KEEP_PART_MAX or self._kept_bytes + entry.size > KEEP_BUDGET:
+            yield from chunks
+            return
+        pieces = []
+        for data in chunks:
+            pieces.append(data)
+            yield data
+        # Reached only when the generator ran to its end, past the size and CRC checks.
+        self._kept[entry.name] = b"".join(pieces)
+        self._kept_bytes += entry.size
+
+    def kept(self, name: str, cap: int) -> bytes | None:
+        """The whole data of a part an earlier keep=True read verified; None if not kept or over `cap`."""
+        stored = self.resolve(name)
+        data = self._kept.get(stored) if stored is not None else None
+        return data if data is not None and len(data) <= cap else None
 
     def read(self, name: str, cap: int) -> bytes:
         return b"".join(self.iter_chunks(name, cap))

@@ -11,12 +11,8 @@ import pytest
 from openpyxl.packaging.custom import IntProperty, StringProperty
 
 from perfeval_xl.intake.gate import gate_open
-from perfeval_xl.intake.xmlparts import (
-    cells_outside,
-    read_custom_properties,
-    read_workbook,
-    scan_sheet,
-)
+from perfeval_xl.intake.sheetscan import cells_outside, scan_sheet
+from perfeval_xl.intake.xmlparts import read_custom_properties, read_workbook
 from perfeval_xl.intake.xmlsafe import XmlUnsafe
 from perfeval_xl.intake.zipread import PartMissing, PartTooLarge
 from tests.hostile.builders import base_xlsx, build_zip, entries_of, mutate_xlsx
