@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from xml.parsers import expat
 
-from perfeval_xl.intake.cellref import cell_name, col_to_index
+from perfeval_xl.intake.cellref import cell_name, parse_ref
 from perfeval_xl.intake.xmlparts import FormulaCell, Rect, SheetScan
 
 # An attribute as the regular writers put it: one space, a plain name, double quotes, and
@@ -46,8 +46,6 @@ _PROLOG = re.compile(rb'(?:\xef\xbb\xbf)?(?:<\?xml((?: [a-z]+="[^"]*")*) ?\?>)?\
 _ENCODING = re.compile(rb' encoding="([^"]*)"')
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
-_REF_CACHE_MAX = 1 << 14
-_refs: dict[bytes, tuple[int, int]] = {}  # "B7" → (7, 2): forms of a batch share their refs
 # Formulas as stored, by (attributes, text, has a value): forms of a batch share them too.
 _FORMULA_CACHE_MAX = 1 << 12
 _FORMULA_CACHED_TEXT = 512  # longer <f> tags are not kept (a hostile part's cannot fill memory)
@@ -85,7 +83,7 @@ def fast_scan(data: bytes, part: str, allowed: tuple[Rect, ...], limit: int,
     refs, bodies = tokens[1::_STRIDE], tokens[2::_STRIDE]
     # Each cell is a whole token, so one whose body is not empty holds a value, an inline
     # string or a formula: it is filled. Rows do not matter: every cell has its reference.
-    positions = [_refs.get(ref) or _position(ref) for ref, body in zip(refs, bodies) if body]
+    positions = [_position(ref) for ref, body in zip(refs, bodies) if body]
     outside = positions
     for r1, c1, r2, c2 in allowed:
         outside = [p for p in outside if not (r1 <= p[0] <= r2 and c1 <= p[1] <= c2)]
@@ -129,12 +127,8 @@ def _well_formed(data: bytes) -> bool:
 
 
 def _position(ref: bytes) -> tuple[int, int]:
-    letters = ref.rstrip(b"0123456789")
-    position = int(ref[len(letters):]), col_to_index(letters.decode("ascii"))
-    if len(_refs) >= _REF_CACHE_MAX:
-        _refs.clear()  # a bounded cache: a hostile part's many refs cannot grow it
-    _refs[ref] = position
-    return position
+    # The token's pattern admits plain references only, which parse_ref (and its cache) always reads.
+    return parse_ref(ref.decode("ascii"))  # type: ignore[return-value]
 
 
 def _extent(positions: list[tuple[int, int]]) -> Rect | None:
@@ -148,7 +142,7 @@ def _extent(positions: list[tuple[int, int]]) -> Rect | None:
 def _formula_cells(found: list[tuple[bytes, bytes, bytes | None, bytes | None]]) -> dict[str, FormulaCell]:
     cells: dict[str, FormulaCell] = {}
     for ref, f_attrs, f_text, v_text in found:
-        row, col = _refs.get(ref) or _position(ref)
+        row, col = _position(ref)
         key = (f_attrs, f_text, _has_value(v_text))
         formula = _formulas.get(key)
         if formula is None:

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from perfeval_xl.atomic import write_bytes_atomic
 from perfeval_xl.engine.profile import ScoringProfile
 from perfeval_xl.model import Batch, Project
 from perfeval_xl.model.framework import Framework
@@ -73,16 +72,6 @@ def latest_versions(entries: list[RegisterEntry]) -> dict[str, RegisterEntry]:
 def register_line(entry: RegisterEntry) -> str:
     """The entry's line in the register file (without the newline)."""
     return json.dumps(entry.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
-
-
-def write_register(path: Path, entries: list[RegisterEntry]) -> None:
-    """Rewrite the register atomically (never a torn register, whatever happens to this process)."""
-    write_register_lines(path, [register_line(entry) for entry in entries])
-
-
-def write_register_lines(path: Path, lines: list[str]) -> None:
-    """`write_register` for lines already made by `register_line` (e.g. in generation workers)."""
-    write_bytes_atomic(path, "".join(line + "\n" for line in lines).encode("utf-8"))
 
 
 _LINE_KEYS = re.compile(r'"issued_version":\s*(\d+).*?"project_id":\s*"((?:[^"\\]|\\.)*)"')

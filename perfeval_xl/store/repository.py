@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
@@ -165,14 +165,19 @@ def decide_current(store: Store, submission_id: int, run_id: int | None = None) 
         reorder(tx, row.batch_id, row.project_id)
 
 
-_IN_LIMIT = 500  # hashes per IN (...): well inside SQLite's and PostgreSQL's parameter limits
+_IN_LIMIT = 500  # values per IN (...): well inside SQLite's and PostgreSQL's parameter limits
 
 
-def _stored_among(tx: Txn, hashes: Sequence[str]) -> set[str]:
-    wanted = sorted(set(hashes))
-    stored: set[str] = set()
+def _in_parts(values: Iterable[str]) -> Iterator[list[str]]:
+    """The distinct values, sorted, a query's IN list at a time."""
+    wanted = sorted(set(values))
     for start in range(0, len(wanted), _IN_LIMIT):
-        part = wanted[start:start + _IN_LIMIT]
+        yield wanted[start:start + _IN_LIMIT]
+
+
+def _stored_among(tx: Txn, hashes: Iterable[str]) -> set[str]:
+    stored: set[str] = set()
+    for part in _in_parts(hashes):
         stored.update(tx.session.execute(select(FileRow.sha256).where(FileRow.sha256.in_(part))).scalars())
     return stored
 
@@ -181,11 +186,9 @@ class _KnownFiles:
     """What noting stored files again needs, read in two queries for all of them."""
 
     def __init__(self, tx: Txn, hashes: Sequence[str]) -> None:
-        wanted = sorted(set(hashes))
-        self.receipts: dict[str, set[tuple[Any, ...]]] = {sha256: set() for sha256 in wanted}
+        self.receipts: dict[str, set[tuple[Any, ...]]] = {sha256: set() for sha256 in hashes}
         self.submissions: dict[str, list[Any]] = {}
-        for start in range(0, len(wanted), _IN_LIMIT):
-            part = wanted[start:start + _IN_LIMIT]
+        for part in _in_parts(hashes):
             stored = _stored_among(tx, part)
             if len(stored) < len(part):
                 raise ValueError(f"file {min(set(part) - stored)} is not stored; use ingest_file")
@@ -272,12 +275,11 @@ def _store_new(tx: Txn, intake: FileIntake, versioned: set[tuple[str, str]]) -> 
 
 
 def _projects_with_versions(tx: Txn, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    projects = sorted({project_id for _, project_id in keys})
     found: set[tuple[str, str]] = set()
-    for start in range(0, len(projects), _IN_LIMIT):
+    for part in _in_parts(project_id for _, project_id in keys):
         found.update(tuple(row) for row in tx.session.execute(
             select(SubmissionRow.batch_id, SubmissionRow.project_id).distinct()
-            .where(SubmissionRow.project_id.in_(projects[start:start + _IN_LIMIT]))))
+            .where(SubmissionRow.project_id.in_(part))))
     return found & keys
 
 
