@@ -4,7 +4,8 @@ XlsxWriter in memory mode keeps an object per cell until the workbook closes (ab
 150 bytes a cell, and 2.5 million cells on the 指标明细 sheet of a 10,000-project batch),
 then writes each cell out through one general routine. A RowSheet renders a data row's
 XML as the row is written, the XML XlsxWriter writes for the same cells, and keeps only
-that text, so the workbook's bytes do not change (tests compare).
+that text, in a temporary file (100 MB on that sheet), so the workbook's bytes do not
+change (tests compare).
 
 XlsxWriter numbers shared strings as cells are written, and formats as cells are
 written out, sheet by sheet, row by row, left to right. Rendering a row numbers its
@@ -17,6 +18,7 @@ pinned version range.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Sequence
 
 from xlsxwriter.format import Format
@@ -28,24 +30,26 @@ Cell = tuple[CellValue, Format]
 
 
 class _RowXml:
-    """A row's cells as XML, until the workbook writes the sheet out."""
+    """A row's cells: the length of their XML, the next that far in the sheet's spool."""
 
-    __slots__ = ("xml",)
+    __slots__ = ("size",)
 
-    def __init__(self, xml: str) -> None:
-        self.xml = xml
+    def __init__(self, size: int) -> None:
+        self.size = size
 
 
 _LAST = object()  # marks a row's last column, so XlsxWriter's dimensions and spans see the whole row
 
 
 class RowSheet(Worksheet):
-    """A worksheet whose rows written by write_cells are kept as XML."""
+    """A worksheet whose rows written by write_cells are kept as XML, in order, in a temporary file."""
 
     def __init__(self) -> None:
         super().__init__()
         self._columns: list[str] = []
         self._styles: dict[Format, str] = {}  # ' s="7"'
+        self._spool = tempfile.TemporaryFile()  # the rows' XML (ASCII: texts are shared strings)
+        self._reading = False
 
     def write_cells(self, row: int, cells: Sequence[Cell]) -> None:
         """Write `cells` into `row` from column A (as Worksheet._write_cell would write them out)."""
@@ -72,16 +76,24 @@ class RowSheet(Worksheet):
                 if isinstance(value, dt.datetime):
                     value = self._convert_date_time(value)
                 out.append(f'<c r="{name}{number}"{style}><v>{float(value):.16G}</v></c>')
-        self.table[row][0] = _RowXml("".join(out))
+        xml = "".join(out).encode("ascii")
+        self._spool.write(xml)
+        self.table[row][0] = _RowXml(len(xml))
         if last:
             self.table[row][last] = _LAST
 
     def _write_cell(self, row: int, col: int, cell: object) -> None:
         if cell.__class__ is _RowXml:
-            self.fh.write(cell.xml)  # type: ignore[attr-defined]
-            cell.xml = ""  # type: ignore[attr-defined]  # written out once, as the workbook closes: let it go
+            if not self._reading:  # the workbook closes: rows are written out once, top to bottom
+                self._spool.seek(0)
+                self._reading = True
+            self.fh.write(self._spool.read(cell.size).decode("ascii"))  # type: ignore[attr-defined]
         elif cell is not _LAST:
             super()._write_cell(row, col, cell)
+
+    def _assemble_xml_file(self) -> None:
+        super()._assemble_xml_file()
+        self._spool.close()
 
 
 def write_cells(ws: Worksheet, row: int, cells: Sequence[Cell]) -> None:
