@@ -16,7 +16,7 @@ import datetime as dt
 import io
 import os
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,12 +26,15 @@ from xlsxwriter.worksheet import Worksheet
 
 from perfeval_xl.atomic import atomic_writer
 from perfeval_xl.summary.charts import CHART_SOURCES, add_charts
-from perfeval_xl.summary.data import SummaryData
 from perfeval_xl.summary.package import Utf8Workbook
 from perfeval_xl.summary.parts import EXCEL_MAX_ROWS, SheetPart, split
+from perfeval_xl.summary.records import SummaryRecords
 from perfeval_xl.summary.rowsheet import Cell, RowSheet, write_cells
 from perfeval_xl.summary.tables import Kind, Value, summary_tables
 from perfeval_xl.writer.styles import FONT
+
+if TYPE_CHECKING:
+    from perfeval_xl.summary.data import SummaryData
 
 A4 = 9
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -61,26 +64,27 @@ class _Formats:
         return self.cache[key]
 
 
-def document_date(data: SummaryData) -> dt.datetime:
+def document_date(data: SummaryData | SummaryRecords) -> dt.datetime:
     return data.as_of or dt.datetime(data.meta.year + 1, 1, 1)
 
 
-def summary_bytes(data: SummaryData, *, max_rows: int = EXCEL_MAX_ROWS) -> bytes:
+def summary_bytes(data: SummaryData | SummaryRecords, *, max_rows: int = EXCEL_MAX_ROWS) -> bytes:
     """The workbook as bytes (sheets: 汇总, 按部门, 等级分布, 指标明细…, 问题清单…, 未报送清单, 提交历史)."""
     buffer = io.BytesIO()
     write_workbook(data, buffer, max_rows=max_rows)
     return buffer.getvalue()
 
 
-def write_summary(data: SummaryData, path: str | os.PathLike[str], *, max_rows: int = EXCEL_MAX_ROWS) -> Path:
+def write_summary(data: SummaryData | SummaryRecords, path: str | os.PathLike[str], *, max_rows: int = EXCEL_MAX_ROWS) -> Path:
     """Write the summary workbook to `path` atomically; the same data always gives the same bytes."""
     with atomic_writer(path) as fh:
         write_workbook(data, fh, max_rows=max_rows)
     return Path(path)
 
 
-def write_workbook(data: SummaryData, out: BinaryIO, *, max_rows: int = EXCEL_MAX_ROWS) -> None:
+def write_workbook(data: SummaryData | SummaryRecords, out: BinaryIO, *, max_rows: int = EXCEL_MAX_ROWS) -> None:
     """Zip the workbook into `out` (seekable, empty): the bytes summary_bytes gives."""
+    data = data.records()
     workbook = Utf8Workbook(out, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
                                      "strings_to_urls": False, "remove_timezone": True})
     title = f"{data.meta.year}年度项目支出绩效自评汇总"
