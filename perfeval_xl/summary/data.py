@@ -1,8 +1,10 @@
 """What the summary is made from: a small, explicit data model of DataFrames.
 
-`SummaryData` is the only input of the summary workbook and its exports. The
-collector's store fills it from the database; `summary_data_from_results` fills it
-from engine results (the Python API, tests). Money is in 万元, rates are fractions
+`SummaryData` is the input of the summary workbook and its exports, as DataFrames;
+the tables are built from its rows as records (`records()`, records.py), which is
+what `perfeval summary` reads from the database without pandas. The collector's store
+fills it (from_store.py); `summary_data_from_results` fills it from engine results
+(the Python API, tests). Money is in 万元, rates are fractions
 (0.95 = 95%), and amounts, rates and scores are Decimal (or None when blank), as
 the engine and the store give them. Rows may come in any order (the tables sort),
 except that one project's indicators come in the order of its form.
