@@ -14,8 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from perfeval_xl.engine.evaluate import evaluate_many
 from perfeval_xl.engine.profile import ScoringProfile
@@ -23,6 +22,9 @@ from perfeval_xl.findings import Finding
 from perfeval_xl.manifest import load_manifest
 from perfeval_xl.manifest.inputs_reader import read_inputs
 from perfeval_xl.model import Manifest, Project, ProjectInputs, ProjectResult
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,8 @@ def level1_scores(indicators: Iterable[tuple[Sequence[str], str, Decimal | None]
 def to_frames(manifest: Manifest, results: dict[str, ProjectResult], lang: str = "zh",
               exact: bool = False) -> BatchFrames:
     """Flatten engine results into DataFrames: numbers as floats, or as the engine's Decimals when `exact`."""
+    import pandas as pd  # here, not above: the summary from the database uses this module and never pandas
+
     _num = _same if exact else _float
     projects, indicators, groups, findings = [], [], [], []
     for project in manifest.projects:

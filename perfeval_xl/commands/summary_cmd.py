@@ -1,7 +1,8 @@
 """`perfeval summary --db URL --out summary.xlsx [--batch ID] [--csv DIR] [--parquet DIR]`."""
 
-# The library (pandas, openpyxl, XlsxWriter behind it) is imported inside the command:
-# every `perfeval` invocation imports this module, and most do not need it.
+# The library (XlsxWriter behind it) is imported inside the command: every `perfeval`
+# invocation imports this module, and most do not need it. The command works on the
+# summary's records and never loads pandas.
 
 from __future__ import annotations
 
@@ -15,16 +16,16 @@ from rich.text import Text
 from perfeval_xl.store import StoreError, open_store
 
 if TYPE_CHECKING:
-    from perfeval_xl.summary import SummaryData
+    from perfeval_xl.summary import SummaryRecords
 
 
-def load_summary(db_url: str, batch_id: str | None = None) -> SummaryData:
-    """The summary's data from the database at `db_url` (never created: StoreError if absent)."""
-    from perfeval_xl.summary.from_store import summary_data_from_store
+def load_summary(db_url: str, batch_id: str | None = None) -> SummaryRecords:
+    """The summary's records from the database at `db_url` (never created: StoreError if absent)."""
+    from perfeval_xl.summary.from_store import summary_records_from_store
 
     store = open_store(db_url, create=False)
     try:
-        return summary_data_from_store(store, batch_id)
+        return summary_records_from_store(store, batch_id)
     finally:
         store.close()
 

@@ -27,6 +27,8 @@ from perfeval_xl.store.schema import (
 
 Row = dict[str, Any]
 
+_BATCH = 500  # rows fetched at a time where each row holds a large text
+
 
 def stored_batch(store: Store, batch_id: str | None = None) -> Batch:
     """The batch `batch_id`, or the only batch of the store; StoreError when there is none to choose."""
@@ -64,9 +66,10 @@ def issued_project_json(store: Store, batch_id: str, versions: Mapping[str, int 
             held = chosen.get(project_id)
             if held is None or held != versions.get(project_id):
                 chosen[project_id] = version
-        for project_id, version, text in session.execute(
+        for project_id, version, text in session.connection().execute(  # the session would fetch them all at once
                 select(RegisterRow.project_id, RegisterRow.issued_version, RegisterRow.project_json)
-                .where(RegisterRow.batch_id == batch_id).order_by(RegisterRow.project_id, RegisterRow.issued_version)):
+                .where(RegisterRow.batch_id == batch_id).order_by(RegisterRow.project_id, RegisterRow.issued_version)
+                .execution_options(yield_per=_BATCH)):
             if chosen[project_id] == version:
                 yield project_id, text
 
@@ -75,11 +78,12 @@ def batch_profile(store: Store, batch_id: str) -> ScoringProfile | None:
     """The scoring rules of the batch: the profile most projects' latest issued forms carry (a batch is
     issued under one profile; a re-issue under other rules counts once per project). None: nothing issued."""
     latest: dict[str, str] = {}
+    shared: dict[str, str] = {}  # one copy of each distinct text (a batch has one or a few)
     with store.read() as session:
-        for project_id, text in session.execute(
+        for project_id, text in session.connection().execute(
                 select(RegisterRow.project_id, RegisterRow.profile_json).where(RegisterRow.batch_id == batch_id)
-                .order_by(RegisterRow.project_id, RegisterRow.issued_version)):
-            latest[project_id] = text
+                .order_by(RegisterRow.project_id, RegisterRow.issued_version).execution_options(yield_per=_BATCH)):
+            latest[project_id] = shared.setdefault(text, text)
     if not latest:
         return None
     counts = Counter(latest.values())

@@ -7,10 +7,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from perfeval_xl.engine.numbers import div, round_half_up, to_decimal
-from perfeval_xl.summary.data import SummaryData
+from perfeval_xl.summary.records import SummaryRecords
+
+if TYPE_CHECKING:
+    from perfeval_xl.summary.data import SummaryData
 
 TOTAL_LABEL = "合计"
 UNGRADED = "未评级"
@@ -56,20 +59,22 @@ def _figures(name: str, rows: Sequence[Any], missing: int, grades: Sequence[str]
     return GroupFigures(name, len(rows), missing, _sum(a), _sum(b), rate, mean, counts, len(rows) - sum(counts))
 
 
-def by_department(data: SummaryData) -> list[GroupFigures]:
+def by_department(data: SummaryData | SummaryRecords) -> list[GroupFigures]:
     """One row per department (sorted by name), then the 合计 row over all projects."""
-    projects = list(data.projects.itertuples(index=False))
-    missing = Counter(text(d) for d in data.missing["department"])
+    records = data.records()
+    projects = records.projects
+    missing = Counter(text(r.department) for r in records.missing)
     by_name: defaultdict[str, list[Any]] = defaultdict(list)
     for r in projects:
         by_name[text(r.department)].append(r)
-    grades = data.meta.grades
+    grades = records.meta.grades
     rows = [_figures(name, by_name[name], missing[name], grades) for name in sorted(by_name.keys() | missing.keys())]
     rows.append(_figures(TOTAL_LABEL, projects, missing.total(), grades))
     return rows
 
 
-def grade_distribution(data: SummaryData) -> list[tuple[str, int]]:
+def grade_distribution(data: SummaryData | SummaryRecords) -> list[tuple[str, int]]:
     """(grade, projects) for each grade best first, then 未评级 (no total yet, or grading off)."""
-    total = _figures(TOTAL_LABEL, list(data.projects.itertuples(index=False)), 0, data.meta.grades)
+    records = data.records()
+    total = _figures(TOTAL_LABEL, records.projects, 0, records.meta.grades)
     return [*zip(data.meta.grades, total.grades), (UNGRADED, total.ungraded)]

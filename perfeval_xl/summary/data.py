@@ -1,8 +1,10 @@
 """What the summary is made from: a small, explicit data model of DataFrames.
 
-`SummaryData` is the only input of the summary workbook and its exports. The
-collector's store fills it from the database; `summary_data_from_results` fills it
-from engine results (the Python API, tests). Money is in 万元, rates are fractions
+`SummaryData` is the input of the summary workbook and its exports, as DataFrames;
+the tables are built from its rows as records (`records()`, records.py), which is
+what `perfeval summary` reads from the database without pandas. The collector's store
+fills it (from_store.py); `summary_data_from_results` fills it from engine results
+(the Python API, tests). Money is in 万元, rates are fractions
 (0.95 = 95%), and amounts, rates and scores are Decimal (or None when blank), as
 the engine and the store give them. Rows may come in any order (the tables sort),
 except that one project's indicators come in the order of its form.
@@ -39,35 +41,34 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
 from perfeval_xl.api import first_level_scores, to_frames
-from perfeval_xl.engine.profile import DEFAULT_GRADES
-from perfeval_xl.findings import Finding, Severity, worst_severity
 from perfeval_xl.layout.contract import WorkbookLayout
-from perfeval_xl.layout.locate import finding_cell
 from perfeval_xl.model import Manifest, ProjectInputs, ProjectResult
+from perfeval_xl.summary.records import (
+    FINDING_COLUMNS,
+    HISTORY_COLUMNS,
+    INDICATOR_COLUMNS,
+    MISSING_COLUMNS,
+    PROJECT_COLUMNS,
+    FindingRecord,
+    HistoryRecord,
+    IndicatorRecord,
+    MissingRecord,
+    ProjectRecord,
+    REJECTED,
+    SummaryMeta,
+    SummaryRecords,
+    latest,
+)
+from perfeval_xl.summary.rows import Submission, finding_row, history_rows, status_of
 
-PROJECT_COLUMNS = ("project_id", "project_name", "unit", "department", "annual_budget", "executed",
-                   "execution_rate", "level1", "total", "grade", "unfilled", "findings", "status", "version",
-                   "received_at", "file")
-INDICATOR_COLUMNS = ("project_id", "indicator_id", "code", "level1", "path", "name", "kind", "target_text",
-                     "weight", "target", "actual", "rate", "score", "band", "met", "not_applicable", "reason")
-FINDING_COLUMNS = ("file", "project_id", "severity", "code", "sheet", "cell", "message")
-MISSING_COLUMNS = ("project_id", "project_name", "unit", "department", "rejected")
-HISTORY_COLUMNS = ("file", "sha256", "project_id", "version", "received_at", "status", "superseded")
-
-ACCEPTED, ACCEPTED_WITH_FINDINGS, REJECTED = "accepted", "accepted_with_findings", "rejected"
-
-
-@dataclass(frozen=True)
-class SummaryMeta:
-    year: int
-    batch_id: str
-    bureau: str
-    grades: tuple[str, ...] = tuple(g.name for g in DEFAULT_GRADES)  # best first
+_TABLES = (("projects", PROJECT_COLUMNS, ProjectRecord), ("indicators", INDICATOR_COLUMNS, IndicatorRecord),
+           ("findings", FINDING_COLUMNS, FindingRecord), ("missing", MISSING_COLUMNS, MissingRecord),
+           ("history", HISTORY_COLUMNS, HistoryRecord))
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,7 @@ class SummaryData:
     history: pd.DataFrame
 
     def __post_init__(self) -> None:
-        for name, columns in (("projects", PROJECT_COLUMNS), ("indicators", INDICATOR_COLUMNS),
-                              ("findings", FINDING_COLUMNS), ("missing", MISSING_COLUMNS),
-                              ("history", HISTORY_COLUMNS)):
+        for name, columns, _record in _TABLES:
             absent = [c for c in columns if c not in getattr(self, name).columns]
             if absent:
                 raise ValueError(f"SummaryData.{name} lacks columns {absent}")
@@ -90,31 +89,18 @@ class SummaryData:
     @property
     def as_of(self) -> dt.datetime | None:
         """The latest receipt: the state of the collection the summary shows."""
-        times = [t for t in (*self.history["received_at"], *self.projects["received_at"])
-                 if isinstance(t, dt.datetime)]
-        return max(times) if times else None
+        return latest([*self.history["received_at"], *self.projects["received_at"]])
 
+    def records(self) -> SummaryRecords:
+        """The tables as records (extra columns left out; values as the frames hold them)."""
+        return SummaryRecords(self.meta, *(list(map(record._make, getattr(self, name)[list(columns)]
+                                                    .itertuples(index=False, name=None)))
+                                           for name, columns, record in _TABLES))
 
-@dataclass(frozen=True)
-class Submission:
-    """How a project's return arrived (the collector's facts; defaults suit engine-only use)."""
-
-    project_id: str
-    file: str = ""
-    sha256: str = ""
-    version: int = 1
-    received_at: dt.datetime | None = None
-    status: str | None = None  # None: decided by the worst finding
-    superseded: bool = False
-    findings: tuple[Finding, ...] = field(default=())  # file-level findings (gate, integrity)
-
-
-def status_of(findings: Sequence[Finding]) -> str:
-    """REFERENCE §4: the worst finding decides what became of a return."""
-    worst = worst_severity(findings)
-    if worst is Severity.REJECT:
-        return REJECTED
-    return ACCEPTED_WITH_FINDINGS if worst is Severity.ERROR else ACCEPTED
+    @classmethod
+    def from_records(cls, records: SummaryRecords) -> SummaryData:
+        return cls(records.meta, *(pd.DataFrame(getattr(records, name), columns=list(columns), dtype=object)
+                                   for name, columns, _record in _TABLES))
 
 
 def frame(rows: Sequence[Mapping[str, object]], columns: Sequence[str]) -> pd.DataFrame:
@@ -174,29 +160,3 @@ def summary_data_from_results(
     return SummaryData(meta, frame(projects, PROJECT_COLUMNS), frame(indicators, INDICATOR_COLUMNS),
                        frame(findings, FINDING_COLUMNS), frame(missing, MISSING_COLUMNS),
                        frame(versions, HISTORY_COLUMNS))
-
-
-def history_rows(submissions: Sequence[Submission], current: Mapping[str, Submission],
-                 status: Mapping[str, str]) -> list[dict[str, object]]:
-    """A current submission without a status of its own shows its project's; others their worst finding."""
-
-    def status_in_history(s: Submission) -> str:
-        if s.status:
-            return s.status
-        if s.project_id in status and current.get(s.project_id, Submission(s.project_id)) == s:
-            return status[s.project_id]
-        return status_of(s.findings)
-
-    return [{"file": s.file, "sha256": s.sha256, "project_id": s.project_id, "version": s.version,
-             "received_at": s.received_at, "status": status_in_history(s), "superseded": s.superseded}
-            for s in submissions]
-
-
-def finding_row(f: Finding, file: str, project_id: str,
-                layout: WorkbookLayout | None = None) -> dict[str, object]:
-    """A `findings` row: the finding's own file, project and cell unless it lacks them (`layout` places
-    an engine finding without a cell)."""
-    where = finding_cell(layout, f) if layout is not None else None
-    sheet, cell = where if where else (f.location.sheet, f.location.cell)
-    return {"file": f.location.file or file, "project_id": f.location.project_id or project_id,
-            "severity": f.severity.value, "code": f.code, "sheet": sheet, "cell": cell, "message": f.message("zh")}

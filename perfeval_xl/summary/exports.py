@@ -19,10 +19,14 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from perfeval_xl.atomic import write_bytes_atomic
-from perfeval_xl.summary.data import SummaryData
+from perfeval_xl.summary.records import SummaryRecords
 from perfeval_xl.summary.tables import Kind, Table, Value, summary_tables
+
+if TYPE_CHECKING:
+    from perfeval_xl.summary.data import SummaryData
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -55,7 +59,7 @@ def csv_bytes(table: Table) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def write_csv(data: SummaryData, out_dir: str | os.PathLike[str]) -> list[Path]:
+def write_csv(data: SummaryData | SummaryRecords, out_dir: str | os.PathLike[str]) -> list[Path]:
     """One `<key>.csv` per table in `out_dir`; returns the paths in sheet order."""
     return [write_bytes_atomic(Path(out_dir) / f"{t.key}.csv", csv_bytes(t)) for t in summary_tables(data)]
 
@@ -92,6 +96,6 @@ def _array(pa: ModuleType, values: Sequence[Value], kind: Kind) -> object:
     return pa.array(values, type=pa.decimal128(whole + scale, scale))
 
 
-def write_parquet(data: SummaryData, out_dir: str | os.PathLike[str]) -> list[Path]:
+def write_parquet(data: SummaryData | SummaryRecords, out_dir: str | os.PathLike[str]) -> list[Path]:
     """One `<key>.parquet` per table in `out_dir`; returns the paths in sheet order."""
     return [write_bytes_atomic(Path(out_dir) / f"{t.key}.parquet", parquet_bytes(t)) for t in summary_tables(data)]

@@ -12,7 +12,8 @@ yet replaced, and of files no project could be read from. 提交历史 lists eve
 a version's 收到时间 is its receipt-log time, else when the collector first saw it.
 
 A batch of 10,000 projects holds 140,000 indicator rows: they are read as plain rows
-(no ProjectResult or Project models rebuilt) and go into the frames once.
+(no ProjectResult or Project models rebuilt) and become records once; pandas is loaded
+only when the DataFrames are asked for (summary_data_from_store).
 """
 
 from __future__ import annotations
@@ -21,9 +22,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from perfeval_xl.api import indicator_place, level1_scores
 from perfeval_xl.findings import Finding
@@ -42,21 +41,20 @@ from perfeval_xl.store.stored import (
     open_findings,
     stored_batch,
 )
-from perfeval_xl.summary.data import (
-    FINDING_COLUMNS,
-    HISTORY_COLUMNS,
-    INDICATOR_COLUMNS,
-    MISSING_COLUMNS,
-    PROJECT_COLUMNS,
+from perfeval_xl.summary.records import (
     REJECTED,
-    Submission,
-    SummaryData,
+    FindingRecord,
+    HistoryRecord,
+    IndicatorRecord,
+    MissingRecord,
+    ProjectRecord,
     SummaryMeta,
-    finding_row,
-    frame,
-    history_rows,
-    status_of,
+    SummaryRecords,
 )
+from perfeval_xl.summary.rows import Submission, finding_row, history_rows, status_of
+
+if TYPE_CHECKING:
+    from perfeval_xl.summary.data import SummaryData
 
 Row = Mapping[str, Any]
 
@@ -85,6 +83,13 @@ class _Definition:
 
 def summary_data_from_store(store: Store, batch_id: str | None = None) -> SummaryData:
     """SummaryData of batch `batch_id` (default: the store's only batch; StoreError otherwise)."""
+    from perfeval_xl.summary.data import SummaryData  # pandas: only for those who ask for the frames
+
+    return SummaryData.from_records(summary_records_from_store(store, batch_id))
+
+
+def summary_records_from_store(store: Store, batch_id: str | None = None) -> SummaryRecords:
+    """The summary's records of batch `batch_id` (default: the store's only batch; StoreError otherwise)."""
     batch = stored_batch(store, batch_id)
     bid = batch.batch_id
     profile = batch_profile(store, bid)
@@ -107,33 +112,33 @@ def summary_data_from_store(store: Store, batch_id: str | None = None) -> Summar
         sid = current[pid]["submission_id"] if pid in current else None
         head = heads.get(sid) if sid is not None else None
         if head is None:
-            missing.append({"project_id": pid, "project_name": definition.name, "unit": definition.unit,
-                            "department": definition.department, "rejected": rejected[pid]})
+            missing.append(MissingRecord(pid, definition.name, definition.unit, definition.department,
+                                         rejected[pid]))
             continue
         sub = versions[sid]
-        findings.extend(finding_row(f, sub.file, pid) for f in sub.findings)
+        findings.extend(FindingRecord(**finding_row(f, sub.file, pid)) for f in sub.findings)
         # Figures and reasons are let go as they go into rows: a batch holds 140,000.
         marks = list(zip(definition.indicators, figures.pop(sid, ())))  # as the engine pairs them: by form order
-        projects.append({
+        projects.append(ProjectRecord(**{
             "project_id": pid, "project_name": definition.name, "unit": definition.unit,
             "department": definition.department, **head,
             "level1": level1_scores(((m.path, m.name, f[5]) for m, f in marks), groups[sid]),
             "findings": len(sub.findings), "status": sub.status or status_of(sub.findings), "version": sub.version,
             "received_at": sub.received_at, "file": sub.file,
-        })
+        }))
         given = reasons.pop(sid, {})
-        indicators.extend((pid, m.id, m.code, m.level1, m.path_text, m.name, f[0], m.target_text, *f[1:],
-                           given.get(m.id)) for m, f in marks)
+        indicators.extend(IndicatorRecord(pid, m.id, m.code, m.level1, m.path_text, m.name, f[0], m.target_text,
+                                          *f[1:], given.get(m.id)) for m, f in marks)
     shown = {row["submission_id"] for row in current.values()}
-    findings += [finding_row(f, file, project) for sid, f, file, project in opened if sid not in shown]
-    status = {p["project_id"]: p["status"] for p in projects}
+    findings += [FindingRecord(**finding_row(f, file, project)) for sid, f, file, project in opened
+                 if sid not in shown]
+    status = {p.project_id: p.status for p in projects}
     current_versions = {pid: versions[row["submission_id"]] for pid, row in current.items()}
     meta = SummaryMeta(batch.year, bid, batch.bureau,
                        tuple(g.name for g in profile.grades) if profile else SummaryMeta.grades)
-    return SummaryData(meta, frame(projects, PROJECT_COLUMNS),
-                       pd.DataFrame(indicators, columns=list(INDICATOR_COLUMNS), dtype=object),
-                       frame(findings, FINDING_COLUMNS), frame(missing, MISSING_COLUMNS),
-                       frame(history_rows(list(versions.values()), current_versions, status), HISTORY_COLUMNS))
+    return SummaryRecords(meta, projects, indicators, findings, missing,
+                          [HistoryRecord(**row) for row in history_rows(list(versions.values()), current_versions,
+                                                                        status)])
 
 
 def _submission(row: Row, findings: Sequence[Finding]) -> Submission:

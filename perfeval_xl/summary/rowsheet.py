@@ -4,19 +4,24 @@ XlsxWriter in memory mode keeps an object per cell until the workbook closes (ab
 150 bytes a cell, and 2.5 million cells on the 指标明细 sheet of a 10,000-project batch),
 then writes each cell out through one general routine. A RowSheet renders a data row's
 XML as the row is written, the XML XlsxWriter writes for the same cells, and keeps only
-that text, so the workbook's bytes do not change (tests compare).
+that text, in a temporary file (100 MB on that sheet), so the workbook's bytes do not
+change (tests compare). What XlsxWriter reads back of a row (its table: the cells of each
+row, for spans and for writing out) is made when asked for from two numbers a row, not
+held as a dict a row (60 MB on that sheet).
 
 XlsxWriter numbers shared strings as cells are written, and formats as cells are
 written out, sheet by sheet, row by row, left to right. Rendering a row numbers its
 formats earlier, so write_cells numbers the formats of every sheet as it writes: the
 same order, provided rows are written top to bottom (they are). This leans on XlsxWriter
 internals (Worksheet._write_cell, table, str_table, Format._get_xf_index), hence its
-pinned version range.
+pinned version range. A RowSheet takes rows through write_cells only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from array import array
 from collections.abc import Sequence
 
 from xlsxwriter.format import Format
@@ -28,24 +33,60 @@ Cell = tuple[CellValue, Format]
 
 
 class _RowXml:
-    """A row's cells as XML, until the workbook writes the sheet out."""
+    """A row's cells: the length of their XML, the next that far in the sheet's spool."""
 
-    __slots__ = ("xml",)
+    __slots__ = ("size",)
 
-    def __init__(self, xml: str) -> None:
-        self.xml = xml
+    def __init__(self, size: int) -> None:
+        self.size = size
 
 
-_LAST = object()  # marks a row's last column, so XlsxWriter's dimensions and spans see the whole row
+_LAST = object()  # marks a row's last column, so XlsxWriter's spans see the whole row
+
+
+class _Rows:
+    """A RowSheet's table as XlsxWriter reads it: row -> {0: _RowXml, last column: _LAST}, for rows
+    written top to bottom from 0, each once."""
+
+    def __init__(self) -> None:
+        self._sizes = array("q")  # each row's XML length
+        self._lasts = array("q")  # each row's last column
+        self._row = -1
+        self._cells: dict[int, object] = {}  # the row last asked for: XlsxWriter asks a few times a row
+
+    def append(self, row: int, size: int, last: int) -> None:
+        if row != len(self._sizes):
+            raise ValueError(f"row {row} written out of order: rows go top to bottom from 0, each once")
+        self._sizes.append(size)
+        self._lasts.append(last)
+
+    def __contains__(self, row: object) -> bool:
+        return isinstance(row, int) and 0 <= row < len(self._sizes)
+
+    def __getitem__(self, row: int) -> dict[int, object]:
+        if row != self._row:
+            self._row = row
+            self._cells = {}
+            if row in self:
+                self._cells[0] = _RowXml(self._sizes[row])
+                if self._lasts[row]:
+                    self._cells[self._lasts[row]] = _LAST
+        return self._cells
+
+    def get(self, row: int, default: object = None) -> object:
+        return self[row] if row in self else default
 
 
 class RowSheet(Worksheet):
-    """A worksheet whose rows written by write_cells are kept as XML."""
+    """A worksheet whose rows written by write_cells are kept as XML, in order, in a temporary file."""
 
     def __init__(self) -> None:
         super().__init__()
         self._columns: list[str] = []
         self._styles: dict[Format, str] = {}  # ' s="7"'
+        self._spool = tempfile.TemporaryFile()  # the rows' XML (ASCII: texts are shared strings)
+        self._reading = False
+        self.table = _Rows()
 
     def write_cells(self, row: int, cells: Sequence[Cell]) -> None:
         """Write `cells` into `row` from column A (as Worksheet._write_cell would write them out)."""
@@ -72,16 +113,22 @@ class RowSheet(Worksheet):
                 if isinstance(value, dt.datetime):
                     value = self._convert_date_time(value)
                 out.append(f'<c r="{name}{number}"{style}><v>{float(value):.16G}</v></c>')
-        self.table[row][0] = _RowXml("".join(out))
-        if last:
-            self.table[row][last] = _LAST
+        xml = "".join(out).encode("ascii")
+        self._spool.write(xml)
+        self.table.append(row, len(xml), last)
 
     def _write_cell(self, row: int, col: int, cell: object) -> None:
         if cell.__class__ is _RowXml:
-            self.fh.write(cell.xml)  # type: ignore[attr-defined]
-            cell.xml = ""  # type: ignore[attr-defined]  # written out once, as the workbook closes: let it go
+            if not self._reading:  # the workbook closes: rows are written out once, top to bottom
+                self._spool.seek(0)
+                self._reading = True
+            self.fh.write(self._spool.read(cell.size).decode("ascii"))  # type: ignore[attr-defined]
         elif cell is not _LAST:
             super()._write_cell(row, col, cell)
+
+    def _assemble_xml_file(self) -> None:
+        super()._assemble_xml_file()
+        self._spool.close()
 
 
 def write_cells(ws: Worksheet, row: int, cells: Sequence[Cell]) -> None:

@@ -8,20 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Sequence
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from operator import attrgetter
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from perfeval_xl.engine.numbers import to_decimal
 from perfeval_xl.findings import SEVERITY_LABELS, Severity
 from perfeval_xl.model import KIND_LABELS
 from perfeval_xl.summary.aggregate import GroupFigures, by_department, grade_distribution, text
-from perfeval_xl.summary.data import ACCEPTED, ACCEPTED_WITH_FINDINGS, REJECTED, SummaryData
+from perfeval_xl.summary.records import ACCEPTED, ACCEPTED_WITH_FINDINGS, REJECTED, Record, SummaryRecords
+
+if TYPE_CHECKING:
+    from perfeval_xl.summary.data import SummaryData
 
 STATUS_LABELS = {ACCEPTED: "接收", ACCEPTED_WITH_FINDINGS: "接收（有问题）", REJECTED: "退回"}
 _KINDS = {kind.value: label for kind, label in KIND_LABELS.items()}
@@ -29,7 +31,6 @@ _SEVERITIES = {severity.value: label for severity, label in SEVERITY_LABELS.item
 _RANKS = {severity.value: severity.rank for severity in Severity}
 
 Value = str | Decimal | int | bool | dt.datetime | None
-Record = Any  # a row of a frame (DataFrame.itertuples): its columns as attributes
 
 
 class Kind(StrEnum):
@@ -65,12 +66,22 @@ def _text_cell(value: object) -> Value:
     return (value or None) if value.__class__ is str else (text(value) or None)
 
 
+# pandas' blanks (NA, NaT) and Timestamps come only from a frame: with pandas not loaded there are none.
+
 def _flag_cell(value: object) -> Value:
-    return None if value is None or value is pd.NA or isinstance(value, float) else bool(value)
+    if value is None or isinstance(value, float):
+        return None
+    pd = sys.modules.get("pandas")
+    return None if pd is not None and value is pd.NA else bool(value)
 
 
 def _datetime_cell(value: object) -> Value:
-    if not isinstance(value, dt.datetime) or pd.isna(value):
+    if not isinstance(value, dt.datetime):
+        return None
+    pd = sys.modules.get("pandas") if value.__class__ is not dt.datetime else None
+    if pd is None:
+        return value
+    if pd.isna(value):
         return None
     return value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
 
@@ -91,13 +102,16 @@ def _cell(value: object, kind: Kind) -> Value:
     return _CELLS[kind](value)
 
 
-def _rows(frame: pd.DataFrame, columns: Sequence[Column],
-          key: Callable[[Record], tuple[object, ...]]) -> list[tuple[Value, ...]]:
-    """The frame's rows sorted by `key`, each column's value (the frame column of the same name) typed.
+def _rows(records: Sequence[Record], columns: Sequence[Column], key: Callable[[Record], object],
+          derived: Mapping[str, Callable[[Record], object]] | None = None) -> list[tuple[Value, ...]]:
+    """The records sorted by `key`, each column's value typed: the record's field of the column's name,
+    or what `derived` makes of the record.
 
     Built column by column: a row-by-row build costs a dict per row and a call per cell."""
-    records = sorted(frame.itertuples(index=False), key=key)
-    typed = [list(map(_CELLS[col.kind], map(attrgetter(col.name), records))) for col in columns]
+    ordered = sorted(records, key=key)
+    derived = derived or {}
+    typed = [list(map(_CELLS[col.kind], map(derived.get(col.name) or attrgetter(col.name), ordered)))
+             for col in columns]
     return list(zip(*typed))
 
 
@@ -125,10 +139,12 @@ def _project_key(r: Record) -> tuple[str, str]:
     return text(r.department), text(r.project_id)
 
 
-def projects_table(data: SummaryData) -> Table:
-    frame = data.projects.copy()
-    frame["status"] = [STATUS_LABELS.get(text(s), text(s)) for s in frame["status"]]
-    records = sorted(frame.itertuples(index=False), key=_project_key)
+def _status_label(status: object) -> str:
+    return STATUS_LABELS.get(text(status), text(status))
+
+
+def projects_table(data: SummaryRecords) -> Table:
+    records = sorted((r._replace(status=_status_label(r.status)) for r in data.projects), key=_project_key)
     names = _level1_names(records)
     head = [Column("department", "主管部门", Kind.TEXT, 20),
             Column("unit", "项目实施单位", Kind.TEXT, 20),
@@ -155,7 +171,7 @@ def projects_table(data: SummaryData) -> Table:
     return Table("projects", "汇总", columns, rows, freeze_cols=4)
 
 
-def departments_table(data: SummaryData) -> Table:
+def departments_table(data: SummaryRecords) -> Table:
     grades = data.meta.grades
     columns = (Column("department", "主管部门", Kind.TEXT, 24), Column("projects", "报送项目数", Kind.COUNT, 10),
                Column("missing", "未报送数", Kind.COUNT, 9),
@@ -173,7 +189,7 @@ def departments_table(data: SummaryData) -> Table:
                  splits=False)
 
 
-def grades_table(data: SummaryData) -> Table:
+def grades_table(data: SummaryRecords) -> Table:
     counts = grade_distribution(data)
     total = sum(n for _, n in counts)
     rows: list[tuple[Value, ...]] = [(g, n, Decimal(n) / Decimal(total) if total else None) for g, n in counts]
@@ -182,15 +198,10 @@ def grades_table(data: SummaryData) -> Table:
     return Table("grades", "等级分布", columns, rows, splits=False)
 
 
-def indicators_table(data: SummaryData) -> Table:
-    frame = data.indicators.copy()
-    ordered = sorted(data.projects.itertuples(index=False), key=_project_key)
+def indicators_table(data: SummaryRecords) -> Table:
+    ordered = sorted(data.projects, key=_project_key)
     order = {text(r.project_id): i for i, r in enumerate(ordered)}
-    names = {text(p): text(n) for p, n in zip(data.projects["project_id"], data.projects["project_name"])}
-    # object columns: a list of str would become an Arrow string column, slow to iterate
-    frame["project_name"] = pd.Series([names.get(text(p), "") for p in frame["project_id"]], frame.index, object)
-    frame["kind"] = pd.Series([_KINDS.get(text(k), text(k)) for k in frame["kind"]], frame.index, object)
-    frame["position"] = range(len(frame))
+    names = {text(r.project_id): text(r.project_name) for r in data.projects}
     columns = [Column("project_id", "项目编号", Kind.TEXT, 10),
                Column("project_name", "项目名称", Kind.TEXT, 24),
                Column("indicator_id", "指标编号", Kind.TEXT, 11),
@@ -210,17 +221,17 @@ def indicators_table(data: SummaryData) -> Table:
                Column("not_applicable", "不适用", Kind.FLAG, 8),
                Column("reason", "偏差原因分析及改进措施", Kind.TEXT, 40)]
 
-    def key(r: Record) -> tuple[object, ...]:
+    def key(r: Record) -> tuple[object, ...]:  # then as given (a stable sort): one project's in form order
         pid = text(r.project_id)
-        return order.get(pid, len(order)), pid, r.position
+        return order.get(pid, len(order)), pid
 
-    return Table("indicators", "指标明细", tuple(columns), _rows(frame, columns, key), freeze_cols=3)
+    derived = {"project_name": lambda r: names.get(text(r.project_id), ""),
+               "kind": lambda r: _KINDS.get(text(r.kind), text(r.kind))}
+    return Table("indicators", "指标明细", tuple(columns), _rows(data.indicators, columns, key, derived),
+                 freeze_cols=3)
 
 
-def findings_table(data: SummaryData) -> Table:
-    frame = data.findings.copy()
-    frame["rank"] = [-_RANKS.get(text(s), 0) for s in frame["severity"]]
-    frame["severity"] = [_SEVERITIES.get(text(s), text(s)) for s in frame["severity"]]
+def findings_table(data: SummaryRecords) -> Table:
     columns = [Column("file", "文件名", Kind.TEXT, 30),
                Column("project_id", "项目编号", Kind.TEXT, 10),
                Column("severity", "严重程度", Kind.TEXT, 9),
@@ -230,13 +241,15 @@ def findings_table(data: SummaryData) -> Table:
                Column("message", "问题说明", Kind.TEXT, 70)]
 
     def key(r: Record) -> tuple[object, ...]:  # worst first, then in the order of the form
-        return (text(r.project_id), text(r.file), r.rank, text(r.sheet), _cell_order(text(r.cell)),
-                text(r.code), text(r.message))
+        return (text(r.project_id), text(r.file), -_RANKS.get(text(r.severity), 0), text(r.sheet),
+                _cell_order(text(r.cell)), text(r.code), text(r.message))
 
-    return Table("findings", "问题清单", tuple(columns), _rows(frame, columns, key), freeze_cols=2)
+    derived = {"severity": lambda r: _SEVERITIES.get(text(r.severity), text(r.severity))}
+    return Table("findings", "问题清单", tuple(columns), _rows(data.findings, columns, key, derived),
+                 freeze_cols=2)
 
 
-def missing_table(data: SummaryData) -> Table:
+def missing_table(data: SummaryRecords) -> Table:
     columns = [Column("project_id", "项目编号", Kind.TEXT, 10),
                Column("project_name", "项目名称", Kind.TEXT, 30),
                Column("unit", "项目实施单位", Kind.TEXT, 24),
@@ -246,9 +259,7 @@ def missing_table(data: SummaryData) -> Table:
                  freeze_cols=2)
 
 
-def history_table(data: SummaryData) -> Table:
-    frame = data.history.copy()
-    frame["status"] = [STATUS_LABELS.get(text(s), text(s)) for s in frame["status"]]
+def history_table(data: SummaryRecords) -> Table:
     columns = [Column("project_id", "项目编号", Kind.TEXT, 10),
                Column("version", "报送版本", Kind.COUNT, 8),
                Column("received_at", "收到时间", Kind.DATETIME, 17),
@@ -262,11 +273,13 @@ def history_table(data: SummaryData) -> Table:
         when = received.isoformat() if isinstance(received, dt.datetime) else ""
         return text(r.project_id), to_decimal(r.version) or 0, when, text(r.file)
 
-    return Table("history", "提交历史", tuple(columns), _rows(frame, columns, key), freeze_cols=1)
+    return Table("history", "提交历史", tuple(columns),
+                 _rows(data.history, columns, key, {"status": lambda r: _status_label(r.status)}), freeze_cols=1)
 
 
-def summary_tables(data: SummaryData) -> Iterator[Table]:
+def summary_tables(data: SummaryData | SummaryRecords) -> Iterator[Table]:
     """Every table in sheet order, each built when asked for (a caller done with one lets it go)."""
+    records = data.records()
     for build in (projects_table, departments_table, grades_table, indicators_table, findings_table, missing_table,
                   history_table):
-        yield build(data)
+        yield build(records)

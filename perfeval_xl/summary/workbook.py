@@ -2,9 +2,10 @@
 
 Byte-identical for the same data: rows are sorted by the tables, the document date
 is the latest receipt (or 1 January after the batch year), and XlsxWriter fixes the
-zip timestamps. Written to memory, then atomically into place; long sheets keep each row
-as XML (rowsheet.py) and the parts are held as UTF-8 (package.py), so 10,000 projects
-fit in a few hundred MB. Every text value is written as a string cell (never write()),
+zip timestamps. Zipped straight into a temporary file that then atomically takes the
+place of the target; long sheets keep each row as XML on disk (rowsheet.py) and the parts
+wait on disk as UTF-8 (package.py), so the workbook of 10,000 projects is never whole
+in memory. Every text value is written as a string cell (never write()),
 so a returned text such as "=1+1" stays text; text that looks like a formula also gets
 Excel's quote prefix.
 """
@@ -15,6 +16,7 @@ import datetime as dt
 import io
 import os
 from collections.abc import Callable
+from typing import TYPE_CHECKING, BinaryIO
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,14 +24,17 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from perfeval_xl.atomic import write_bytes_atomic
+from perfeval_xl.atomic import atomic_writer
 from perfeval_xl.summary.charts import CHART_SOURCES, add_charts
-from perfeval_xl.summary.data import SummaryData
 from perfeval_xl.summary.package import Utf8Workbook
 from perfeval_xl.summary.parts import EXCEL_MAX_ROWS, SheetPart, split
+from perfeval_xl.summary.records import SummaryRecords
 from perfeval_xl.summary.rowsheet import Cell, RowSheet, write_cells
 from perfeval_xl.summary.tables import Kind, Value, summary_tables
 from perfeval_xl.writer.styles import FONT
+
+if TYPE_CHECKING:
+    from perfeval_xl.summary.data import SummaryData
 
 A4 = 9
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -59,14 +64,28 @@ class _Formats:
         return self.cache[key]
 
 
-def document_date(data: SummaryData) -> dt.datetime:
+def document_date(data: SummaryData | SummaryRecords) -> dt.datetime:
     return data.as_of or dt.datetime(data.meta.year + 1, 1, 1)
 
 
-def summary_bytes(data: SummaryData, *, max_rows: int = EXCEL_MAX_ROWS) -> bytes:
+def summary_bytes(data: SummaryData | SummaryRecords, *, max_rows: int = EXCEL_MAX_ROWS) -> bytes:
     """The workbook as bytes (sheets: 汇总, 按部门, 等级分布, 指标明细…, 问题清单…, 未报送清单, 提交历史)."""
     buffer = io.BytesIO()
-    workbook = Utf8Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+    write_workbook(data, buffer, max_rows=max_rows)
+    return buffer.getvalue()
+
+
+def write_summary(data: SummaryData | SummaryRecords, path: str | os.PathLike[str], *, max_rows: int = EXCEL_MAX_ROWS) -> Path:
+    """Write the summary workbook to `path` atomically; the same data always gives the same bytes."""
+    with atomic_writer(path) as fh:
+        write_workbook(data, fh, max_rows=max_rows)
+    return Path(path)
+
+
+def write_workbook(data: SummaryData | SummaryRecords, out: BinaryIO, *, max_rows: int = EXCEL_MAX_ROWS) -> None:
+    """Zip the workbook into `out` (seekable, empty): the bytes summary_bytes gives."""
+    data = data.records()
+    workbook = Utf8Workbook(out, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
                                      "strings_to_urls": False, "remove_timezone": True})
     title = f"{data.meta.year}年度项目支出绩效自评汇总"
     workbook.set_properties({"title": title, "author": data.meta.bureau, "company": data.meta.bureau,
@@ -84,12 +103,6 @@ def summary_bytes(data: SummaryData, *, max_rows: int = EXCEL_MAX_ROWS) -> bytes
             charted[table.key] = parts
     add_charts(workbook, sheets[charted["grades"][0].name], charted)
     workbook.close()
-    return buffer.getvalue()
-
-
-def write_summary(data: SummaryData, path: str | os.PathLike[str], *, max_rows: int = EXCEL_MAX_ROWS) -> Path:
-    """Write the summary workbook to `path` atomically; the same data always gives the same bytes."""
-    return write_bytes_atomic(path, summary_bytes(data, max_rows=max_rows))
 
 
 def write_part(ws: Worksheet, part: SheetPart, formats: _Formats, title: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 import re
 from xml.etree import ElementTree
@@ -13,12 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from perfeval_xl.summary import SummaryData, write_summary
 from perfeval_xl.summary import workbook
 from perfeval_xl.summary.charts import NO_DATA
+from perfeval_xl.summary.rowsheet import RowSheet, write_cells
 from perfeval_xl.summary.workbook import summary_bytes
 from tests.summary.conftest import HOSTILE_FILE, HOSTILE_REASONS, NOT_RETURNED, Collected
 from tests.support.xlsx_read import cell_values, parts, sheet_names, sheet_rows, worksheet_parts
@@ -251,3 +254,15 @@ def test_written_atomically(collected: Collected, tmp_path: Path, monkeypatch: p
     monkeypatch.undo()
     write_summary(collected.data, target)
     assert target.read_bytes() == summary_bytes(collected.data)
+
+
+def test_a_row_sheet_takes_rows_top_to_bottom_each_once() -> None:
+    book = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})
+    ws = book.add_worksheet(None, RowSheet)
+    fmt = book.add_format()
+    write_cells(ws, 0, [("a", fmt), (1.0, fmt)])
+    for row in (0, 2):
+        with pytest.raises(ValueError, match="out of order"):
+            write_cells(ws, row, [("b", fmt)])
+    write_cells(ws, 1, [("b", fmt)])
+    book.close()

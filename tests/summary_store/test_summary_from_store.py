@@ -4,6 +4,8 @@ returned text stays text, charts have data, the same state gives the same bytes,
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +27,7 @@ from perfeval_xl.store import (
 )
 from perfeval_xl.store.schema import IndicatorResultRow, ProjectResultRow
 from perfeval_xl.summary import write_summary
-from perfeval_xl.summary.from_store import summary_data_from_store
+from perfeval_xl.summary.from_store import summary_data_from_store, summary_records_from_store
 from perfeval_xl.summary.tables import STATUS_LABELS
 from perfeval_xl.summary.workbook import summary_bytes
 from tests.summary_store.conftest import Collected, SampleReturns
@@ -183,6 +185,23 @@ def test_the_same_state_gives_the_same_bytes_on_either_database(collected: Colle
     assert again == summary.read_bytes()
     with opened(collected_sqlite.db_url) as store:  # SQLite and PostgreSQL hold the same state
         assert summary_bytes(summary_data_from_store(store)) == again
+
+
+def test_the_records_give_the_bytes_the_frames_give(collected_sqlite: Collected, summary: Path) -> None:
+    with opened(collected_sqlite.db_url) as store:
+        records = summary_records_from_store(store)
+        data = summary_data_from_store(store)
+    assert summary_bytes(records) == summary_bytes(data) == summary.read_bytes()
+    assert summary_bytes(data.records()) == summary_bytes(type(data).from_records(records)) == summary.read_bytes()
+
+
+def test_the_command_never_loads_pandas(collected_sqlite: Collected, tmp_path: Path) -> None:
+    code = ("import sys; from perfeval_xl.commands.summary_cmd import write_summary_from_db; "
+            f"write_summary_from_db({collected_sqlite.db_url!r}, {str(tmp_path / 'x.xlsx')!r}); "
+            "print(sorted(m for m in ('pandas', 'pyarrow') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.stdout.strip() == "[]"
 
 
 def test_missing_lists_every_project_without_a_current_version(collected: Collected, summary: Path) -> None:
