@@ -26,10 +26,10 @@ from perfeval_xl.intake.checks.context import CheckContext
 from perfeval_xl.intake.reader import WorkbookRead
 from perfeval_xl.integrity.canonical import CanonicalError
 from perfeval_xl.integrity.checks.issued import Issued, issued_for
-from perfeval_xl.integrity.issue import SIGNATURE_KEY, SIGNED_META_EXCLUDED, UNSIGNED_KEY_ID
+from perfeval_xl.integrity.issue import SIGNATURE_KEY, UNSIGNED_KEY_ID, signed_cells
 from perfeval_xl.integrity.payload import CellValue, PayloadMeta, build_payload
 from perfeval_xl.integrity.signing import Signature, SignatureFormatError, verify
-from perfeval_xl.layout.contract import LOCKED_ROLES, META_SHEET, WorkbookLayout
+from perfeval_xl.layout.contract import META_SHEET, WorkbookLayout
 
 SIGNATURE_PROPERTY = f"perfeval_{SIGNATURE_KEY}"
 
@@ -88,12 +88,10 @@ def payload_as_read(layout: WorkbookLayout, read: WorkbookRead) -> dict[str, Any
     sheets: list[tuple[str, dict[str, CellValue]]] = []
     for spec in layout.sheets:
         sheet = read.sheet(spec.name)
-        values = sheet.values if sheet is not None else None
         cells: dict[str, CellValue] = {}
-        if values is not None:
-            for cell in spec.cells:
-                if cell.role in LOCKED_ROLES and cell.key not in SIGNED_META_EXCLUDED:
-                    cells[cell.ref] = values.get((cell.row, cell.col))
+        if sheet is not None:
+            get = sheet.values.get
+            cells = {cell.ref: get((cell.row, cell.col)) for cell in signed_cells(spec)}
         sheets.append((spec.name, cells))
     return build_payload(payload_meta, sheets)
 
