@@ -35,6 +35,7 @@ from perfeval_xl.intake.models import GateLimits
 from perfeval_xl.intake.reader import ReturnReader, WorkbookRead
 from perfeval_xl.intake.report import FileReport, without_findings
 from perfeval_xl.integrity.register import RegisterEntry, RegisterIndex
+from perfeval_xl.integrity.checks.signature import signature_expected, signature_verified
 from perfeval_xl.integrity.verify import INTEGRITY_CHECKS
 from perfeval_xl.layout.contract import ACCEPTED_VERSIONS, WorkbookLayout
 
@@ -102,6 +103,16 @@ def file_facts(path: str) -> tuple[str, int]:
 
 
 def _check(path: str, digest: str, options: CheckOptions) -> FileReport:
+    # The layout is first rebuilt with the definition's chunks as _meta holds them, not encoded again
+    # (a tenth of the work after reading). The signature covers those chunks, so once it is found
+    # valid over that layout, the layout is the one issued, and so is every finding. Without that
+    # confirmation the file is checked again, encoding the definition as the generator did.
+    report = _check_once(path, digest, options, chunks_as_read=True)
+    return report if report is not None else _check_once(path, digest, options, chunks_as_read=False)
+
+
+def _check_once(path: str, digest: str, options: CheckOptions, chunks_as_read: bool) -> FileReport | None:
+    """The file's report; None when the layout rebuilt with the chunks as read was not confirmed."""
     with ReturnReader(path, options.gate) as reader:
         read = reader.read
         findings: list[Finding] = list(read.gate.findings)
@@ -110,17 +121,19 @@ def _check(path: str, digest: str, options: CheckOptions) -> FileReport:
         ctx = CheckContext(read=read, public_keys=dict(_public_keys(tuple(options.public_keys.items()))),
                            expected_batch=options.expected_batch, expected_year=options.expected_year,
                            register=_registered(options, read.meta))
-        layout = _rebuild_layout(ctx)
-        findings += run_checks(ctx, IDENTITY_CHECKS)
+        layout, unconfirmed = _rebuild_layout(ctx, chunks_as_read and signature_expected(ctx))
+        findings += run_checks(ctx, IDENTITY_CHECKS)  # the same whichever chunks the layout holds
         if layout is None or _rejected(findings):
             return _report(read, digest, findings)
         if not reader.read_sheets(allowed_ranges(layout)):
-            return _report(read, digest, findings + read.findings)
+            return None if unconfirmed else _report(read, digest, findings + read.findings)
     assert ctx.definition is not None
     ctx.bound = bind(read, layout, ctx.definition)
     findings += run_checks(ctx, STRUCTURE_CHECKS)
     misplaced = _rejected(findings)
     findings += run_checks(ctx, INTEGRITY_CHECKS)
+    if unconfirmed and not signature_verified(ctx, layout):
+        return None
     if not misplaced:
         findings += _recompute(ctx)
         if ctx.result is not None:
@@ -149,25 +162,37 @@ def _register_index(path: str) -> RegisterIndex:
     return RegisterIndex(Path(path))
 
 
-def _rebuild_layout(ctx: CheckContext) -> WorkbookLayout | None:
-    """Decode the definition in _meta and rebuild the layout as issued; on failure say why in the context."""
+def _rebuild_layout(ctx: CheckContext, chunks_as_read: bool) -> tuple[WorkbookLayout | None, bool]:
+    """Decode the definition in _meta and rebuild the layout as issued; on failure say why in the context.
+
+    Also whether the layout holds the definition's chunks as read, still to be confirmed."""
     meta = ctx.read.meta
     if meta.get("form_version") not in ACCEPTED_VERSIONS:
-        return None
+        return None, False
     try:
         definition = definition_from_meta(meta)
     except ValueError as exc:  # pydantic's ValidationError included
         ctx.definition_error = str(exc).splitlines()[0][:200]
-        return None
-    try:
-        layout = issued_layout_for(definition, meta)
-    except MemoryError:
-        raise
-    except Exception as exc:  # a definition that decodes but describes no buildable form
-        ctx.definition_error = f"{type(exc).__name__}: {exc}"[:200]
-        return None
+        return None, False
+    layout = None
+    if chunks_as_read:
+        try:
+            layout = issued_layout_for(definition, meta, chunks_as_read=True)
+        except MemoryError:
+            raise
+        except Exception:  # whatever the chunks as read hold: the error is the encoded definition's to give
+            layout = None
+    if layout is None:
+        try:
+            layout = issued_layout_for(definition, meta)
+        except MemoryError:
+            raise
+        except Exception as exc:  # a definition that decodes but describes no buildable form
+            ctx.definition_error = f"{type(exc).__name__}: {exc}"[:200]
+            return None, False
+        chunks_as_read = False
     ctx.definition = definition
-    return layout
+    return layout, chunks_as_read
 
 
 def _recompute(ctx: CheckContext) -> list[Finding]:

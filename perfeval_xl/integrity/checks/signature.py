@@ -32,6 +32,7 @@ from perfeval_xl.integrity.signing import Signature, SignatureFormatError, verif
 from perfeval_xl.layout.contract import META_SHEET, WorkbookLayout
 
 SIGNATURE_PROPERTY = f"perfeval_{SIGNATURE_KEY}"
+_VERIFIED_KEY = "integrity.signature"  # memo: (the layout whose locked cells were verified, valid or not)
 
 
 def check_signature(ctx: CheckContext) -> list[Finding]:
@@ -57,8 +58,23 @@ def check_signature(ctx: CheckContext) -> list[Finding]:
     except (CanonicalError, ValidationError, ValueError) as exc:
         return [finding("SIGNATURE_INVALID", where, detail=f"payload cannot be rebuilt: {exc}"[:300])]
     result = verify(payload, signature, _keys(ctx, issued))
+    ctx.memo[_VERIFIED_KEY] = (issued.layout, result.ok)
     found = result.finding(where)
     return [] if found is None else [found]
+
+
+def signature_expected(ctx: CheckContext) -> bool:
+    """Whether `check_signature` will verify a signature (it may still find it invalid): the register
+    names the batch's key, or, without a register, public keys are given and the workbook holds one."""
+    if ctx.register is not None:
+        return bool(ctx.register.key_id)
+    return bool(ctx.public_keys) and signature_text(ctx.read) is not None
+
+
+def signature_verified(ctx: CheckContext, layout: WorkbookLayout) -> bool:
+    """Whether `check_signature` found the signature valid over the locked cells of `layout` as read."""
+    verified = ctx.memo.get(_VERIFIED_KEY)
+    return isinstance(verified, tuple) and verified[0] is layout and verified[1] is True
 
 
 def signature_text(read: WorkbookRead) -> str | None:
