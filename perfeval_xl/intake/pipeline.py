@@ -19,6 +19,7 @@ import hashlib
 import os
 import stat
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from functools import lru_cache, partial
 from pathlib import Path
 
@@ -106,13 +107,14 @@ def _check(path: str, digest: str, options: CheckOptions) -> FileReport:
     # The layout is first rebuilt with the definition's chunks as _meta holds them, not encoded again
     # (a tenth of the work after reading). The signature covers those chunks, so once it is found
     # valid over that layout, the layout is the one issued, and so is every finding. Without that
-    # confirmation the file is checked again, encoding the definition as the generator did.
+    # confirmation the checks run again through the layout encoded as the generator did, on the
+    # sheets already read when that layout covers the same areas, else on the file read again.
     report = _check_once(path, digest, options, chunks_as_read=True)
     return report if report is not None else _check_once(path, digest, options, chunks_as_read=False)
 
 
 def _check_once(path: str, digest: str, options: CheckOptions, chunks_as_read: bool) -> FileReport | None:
-    """The file's report; None when the layout rebuilt with the chunks as read was not confirmed."""
+    """The file's report; None when the sheets must be read again for the encoded layout."""
     with ReturnReader(path, options.gate) as reader:
         read = reader.read
         findings: list[Finding] = list(read.gate.findings)
@@ -125,21 +127,40 @@ def _check_once(path: str, digest: str, options: CheckOptions, chunks_as_read: b
         findings += run_checks(ctx, IDENTITY_CHECKS)  # the same whichever chunks the layout holds
         if layout is None or _rejected(findings):
             return _report(read, digest, findings)
-        if not reader.read_sheets(allowed_ranges(layout)):
-            return None if unconfirmed else _report(read, digest, findings + read.findings)
+        areas = allowed_ranges(layout)
+        sheets_read = reader.read_sheets(areas)
+    report = _checked(ctx, layout, findings, digest, unconfirmed) if sheets_read else None
+    if report is None and unconfirmed:
+        assert ctx.definition is not None
+        try:
+            layout = issued_layout_for(ctx.definition, read.meta)
+        except MemoryError:
+            raise
+        except Exception:  # the encoded layout fails to build: _rebuild_layout reports why
+            return None
+        if allowed_ranges(layout) != areas:
+            return None
+        ctx = replace(ctx, bound=None, result=None, memo={})
+        report = _checked(ctx, layout, findings, digest, confirm=False) if sheets_read else None
+    return report if report is not None else _report(read, digest, findings + read.findings)
+
+
+def _checked(ctx: CheckContext, layout: WorkbookLayout, findings: list[Finding], digest: str,
+             confirm: bool) -> FileReport | None:
+    """The checks after reading; with `confirm`, None unless the signature is valid over `layout`."""
     assert ctx.definition is not None
-    ctx.bound = bind(read, layout, ctx.definition)
-    findings += run_checks(ctx, STRUCTURE_CHECKS)
+    ctx.bound = bind(ctx.read, layout, ctx.definition)
+    findings = findings + run_checks(ctx, STRUCTURE_CHECKS)
     misplaced = _rejected(findings)
     findings += run_checks(ctx, INTEGRITY_CHECKS)
-    if unconfirmed and not signature_verified(ctx, layout):
+    if confirm and not signature_verified(ctx, layout):
         return None
     if not misplaced:
         findings += _recompute(ctx)
         if ctx.result is not None:
             findings += run_checks(ctx, VALUE_CHECKS)
             findings += run_checks(ctx, RECOMPUTE_CHECKS)
-    return _report(read, digest, findings, ctx)
+    return _report(ctx.read, digest, findings, ctx)
 
 
 def _registered(options: CheckOptions, meta: dict[str, str]) -> RegisterEntry | None:
