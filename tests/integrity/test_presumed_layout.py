@@ -1,7 +1,8 @@
-"""The pipeline rebuilds a return's layout with the definition's chunks as _meta holds them, and keeps
-that result only once the signature has been found valid over it; otherwise it checks again through
-the encoded layout (on the sheets already read, or reading them again when the areas differ). Either
-way the report is the one the encoding path gives."""
+"""When a signature will be verified, the pipeline first rebuilds a return's layout from what the
+signature covers (the definition's chunks as _meta holds them; collecting, the register's
+definition) and keeps that result only once the signature is found valid over it; otherwise it
+checks again the usual way (on the sheets already read, or reading them again when the areas
+differ). Either way the report is the usual way's."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from perfeval_xl.layout.definition import CHUNK
 from tests.integrity import xmledit
 from tests.integrity.conftest import Batches
 from tests.integrity.forms import BATCH_ID, YEAR, Issued
-from tests.integrity.tampering import META, TARGETS, by_xml, meta_row, meta_value
+from tests.integrity.tampering import META, TARGETS, by_xml, edited_definition, meta_row, meta_value
 
 PROJECT = "S002"
 
@@ -56,6 +57,13 @@ def _split(src: Path, dst: Path) -> Path:
     return by_xml(src, dst, {META: edit})
 
 
+def _definition_edited(src: Path, dst: Path) -> Path:
+    """A target changed in the definition _meta carries (collecting, the register's differs)."""
+    chunk = edited_definition(src, "S002-02", "≥90%")[0]
+    row = meta_row(src, "definition_1")
+    return by_xml(src, dst, {META: lambda x: xmledit.set_cell(x, f"B{row}", chunk)})
+
+
 def _target(src: Path, dst: Path) -> Path:
     return by_xml(src, dst, {TARGETS: lambda x: xmledit.set_cell(x, "C4", "≥99%")})
 
@@ -65,27 +73,28 @@ def _target(src: Path, dst: Path) -> Path:
     (lambda src, dst: by_xml(src, dst), False),  # filled in, nothing else changed: confirmed
     (_reencoded, False),  # not confirmed: checked again on the sheets read
     (_target, False),
+    (_definition_edited, False),
     (_split, True),  # not confirmed, and the encoded layout's _meta is shorter: read again
-], ids=["filled", "definition_reencoded", "target_edited", "definition_split"])
-def test_report_is_the_encoding_paths(batches: Batches, tmp_path: Path, register: bool, make,
+], ids=["filled", "definition_reencoded", "target_edited", "definition_edited", "definition_split"])
+def test_report_is_the_usual_ways(batches: Batches, tmp_path: Path, register: bool, make,
                                       read_again: bool) -> None:
     path = make(batches.signed.paths[PROJECT], tmp_path / "returned.xlsx")
     options = _options(batches.signed, tmp_path, register)
     digest, _ = file_facts(str(path))
-    encoding = _check_once(str(path), digest, options, chunks_as_read=False)
-    as_read = _check_once(str(path), digest, options, chunks_as_read=True)
-    assert encoding is not None
-    assert (as_read is None) is read_again
-    if as_read is not None:
-        assert as_read.model_dump() == encoding.model_dump()
-    assert check_file(path, options).model_dump() == encoding.model_dump()
+    usual = _check_once(str(path), digest, options, presumed=False)
+    presumed = _check_once(str(path), digest, options, presumed=True)
+    assert usual is not None
+    assert (presumed is None) is read_again
+    if presumed is not None:
+        assert presumed.model_dump() == usual.model_dump()
+    assert check_file(path, options).model_dump() == usual.model_dump()
 
 
-def test_unsigned_batch_is_checked_once_by_encoding(batches: Batches, tmp_path: Path) -> None:
+def test_unsigned_batch_is_checked_once_the_usual_way(batches: Batches, tmp_path: Path) -> None:
     path = by_xml(batches.unsigned.paths[PROJECT], tmp_path / "returned.xlsx")
     options = _options(batches.unsigned, tmp_path, register=True)
     digest, _ = file_facts(str(path))
-    as_read = _check_once(str(path), digest, options, chunks_as_read=True)
-    encoding = _check_once(str(path), digest, options, chunks_as_read=False)
-    assert as_read is not None and encoding is not None
-    assert as_read.model_dump() == encoding.model_dump()
+    presumed = _check_once(str(path), digest, options, presumed=True)
+    usual = _check_once(str(path), digest, options, presumed=False)
+    assert presumed is not None and usual is not None
+    assert presumed.model_dump() == usual.model_dump()
