@@ -3,8 +3,8 @@
 
     check_file(path, options) -> FileReport
         gate → _meta (workbook.xml, custom properties, the _meta values) → definition →
-        layout rebuilt as issued (with the definition's chunks as read, kept once the
-        signature confirms them; see _check) → every sheet read once (values, formulas,
+        layout rebuilt as issued (first from what the signature covers, kept once it is
+        found valid; see _check) → every sheet read once (values, formulas,
         cells outside the layout's rectangles) → bind → checks → the engine's recomputation
         → outcome
     check_files(paths, options, progress) -> [FileReport]   in input order, each file in a
