@@ -123,7 +123,7 @@ def _check_once(path: str, digest: str, options: CheckOptions, presumed: bool) -
         gate_findings: list[Finding] = list(read.gate.findings)
         if not reader.read_meta():
             return _report(read, digest, gate_findings + read.findings)
-        ctx = _context(read, options)
+        ctx = _context(read, options, _registered(options, read.meta))
         layout, findings, unconfirmed = _identified(ctx, gate_findings, presumed)
         if layout is None:
             return _report(read, digest, findings)
@@ -131,7 +131,7 @@ def _check_once(path: str, digest: str, options: CheckOptions, presumed: bool) -
         sheets_read = reader.read_sheets(areas)
     report = _checked(ctx, layout, findings, digest, unconfirmed) if sheets_read else None
     if report is None and unconfirmed:
-        ctx = _context(read, options)
+        ctx = _context(read, options, ctx.register)
         layout, findings, _ = _identified(ctx, gate_findings, presumed=False)
         if layout is None:
             return _report(read, digest, findings)
@@ -141,10 +141,10 @@ def _check_once(path: str, digest: str, options: CheckOptions, presumed: bool) -
     return report if report is not None else _report(read, digest, findings + read.findings)
 
 
-def _context(read: WorkbookRead, options: CheckOptions) -> CheckContext:
+def _context(read: WorkbookRead, options: CheckOptions, register: RegisterEntry | None) -> CheckContext:
     return CheckContext(read=read, public_keys=dict(_public_keys(tuple(options.public_keys.items()))),
                         expected_batch=options.expected_batch, expected_year=options.expected_year,
-                        register=_registered(options, read.meta))
+                        register=register)
 
 
 def _identified(ctx: CheckContext, findings: list[Finding],
