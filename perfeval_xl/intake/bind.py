@@ -31,11 +31,16 @@ def definition_from_meta(meta: dict[str, str]) -> IssuedDefinition:
     return decode(chunks)
 
 
-def issued_layout_for(definition: IssuedDefinition, meta: dict[str, str]) -> WorkbookLayout:
-    """The layout as it was issued: version and key id as _meta states them."""
+def issued_layout_for(definition: IssuedDefinition, meta: dict[str, str],
+                      chunks_as_read: bool = False) -> WorkbookLayout:
+    """The layout as it was issued: version and key id as _meta states them.
+
+    `chunks_as_read`: take the definition's encoded chunks from _meta rather than encoding `definition`
+    again, for a caller that confirms them afterwards (the workbook's signature covers them)."""
     version = int(meta.get("issued_version") or 1)
     layout = build_layout(definition.batch, definition.project, definition.profile, definition.framework,
-                          issued_version=version)
+                          issued_version=version,
+                          encoded_definition=chunks_from_meta(meta) if chunks_as_read else None)
     return with_meta(layout, key_id=meta.get("key_id", ""))
 
 

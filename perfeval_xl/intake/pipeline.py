@@ -3,8 +3,10 @@
 
     check_file(path, options) -> FileReport
         gate → _meta (workbook.xml, custom properties, the _meta values) → definition →
-        layout rebuilt as issued → every sheet read once (values, formulas, cells outside
-        the layout's rectangles) → bind → checks → the engine's recomputation → outcome
+        layout rebuilt as issued (first from what the signature covers, kept once it is
+        found valid; see _check) → every sheet read once (values, formulas,
+        cells outside the layout's rectangles) → bind → checks → the engine's recomputation
+        → outcome
     check_files(paths, options, progress) -> [FileReport]   in input order, each file in a
         supervised worker; a worker that dies or times out gives that file a reject report
 
@@ -34,9 +36,11 @@ from perfeval_xl.intake.isolation import IsolatedPool, IsolationLimits, Outcome,
 from perfeval_xl.intake.models import GateLimits
 from perfeval_xl.intake.reader import ReturnReader, WorkbookRead
 from perfeval_xl.intake.report import FileReport, without_findings
+from perfeval_xl.integrity.checks.signature import signature_expected, signature_verified
 from perfeval_xl.integrity.register import RegisterEntry, RegisterIndex
 from perfeval_xl.integrity.verify import INTEGRITY_CHECKS
 from perfeval_xl.layout.contract import ACCEPTED_VERSIONS, WorkbookLayout
+from perfeval_xl.layout.definition import IssuedDefinition
 
 _FACT_CHARS = 200  # of a _meta fact kept in the report (a hostile file may put megabytes there)
 
@@ -102,31 +106,74 @@ def file_facts(path: str) -> tuple[str, int]:
 
 
 def _check(path: str, digest: str, options: CheckOptions) -> FileReport:
+    # When a signature will be verified, the layout is first rebuilt from what that signature
+    # covers: the definition's chunks as _meta holds them (not encoded again) and, collecting, the
+    # register's definition (not decoded from _meta). Together a tenth of the work after reading.
+    # A signature found valid over that layout makes it the one issued, and every finding the same.
+    # Otherwise the checks run again the usual way, on the sheets already read when the usual
+    # layout covers the same areas, else on the file read again.
+    report = _check_once(path, digest, options, presumed=True)
+    return report if report is not None else _check_once(path, digest, options, presumed=False)
+
+
+def _check_once(path: str, digest: str, options: CheckOptions, presumed: bool) -> FileReport | None:
+    """The file's report; None when the sheets must be read again for the usual layout."""
     with ReturnReader(path, options.gate) as reader:
         read = reader.read
-        findings: list[Finding] = list(read.gate.findings)
+        gate_findings: list[Finding] = list(read.gate.findings)
         if not reader.read_meta():
-            return _report(read, digest, findings + read.findings)
-        ctx = CheckContext(read=read, public_keys=dict(_public_keys(tuple(options.public_keys.items()))),
-                           expected_batch=options.expected_batch, expected_year=options.expected_year,
-                           register=_registered(options, read.meta))
-        layout = _rebuild_layout(ctx)
-        findings += run_checks(ctx, IDENTITY_CHECKS)
-        if layout is None or _rejected(findings):
+            return _report(read, digest, gate_findings + read.findings)
+        ctx = _context(read, options, _registered(options, read.meta))
+        layout, findings, unconfirmed = _identified(ctx, gate_findings, presumed)
+        if layout is None:
             return _report(read, digest, findings)
-        if not reader.read_sheets(allowed_ranges(layout)):
-            return _report(read, digest, findings + read.findings)
+        areas = allowed_ranges(layout)
+        sheets_read = reader.read_sheets(areas)
+    report = _checked(ctx, layout, findings, digest, unconfirmed) if sheets_read else None
+    if report is None and unconfirmed:
+        ctx = _context(read, options, ctx.register)
+        layout, findings, _ = _identified(ctx, gate_findings, presumed=False)
+        if layout is None:
+            return _report(read, digest, findings)
+        if allowed_ranges(layout) != areas:
+            return None
+        report = _checked(ctx, layout, findings, digest, confirm=False) if sheets_read else None
+    return report if report is not None else _report(read, digest, findings + read.findings)
+
+
+def _context(read: WorkbookRead, options: CheckOptions, register: RegisterEntry | None) -> CheckContext:
+    return CheckContext(read=read, public_keys=dict(_public_keys(tuple(options.public_keys.items()))),
+                        expected_batch=options.expected_batch, expected_year=options.expected_year,
+                        register=register)
+
+
+def _identified(ctx: CheckContext, findings: list[Finding],
+                presumed: bool) -> tuple[WorkbookLayout | None, list[Finding], bool]:
+    """The layout, the findings with the identity checks', and whether the layout is presumed (still
+    to be confirmed by the signature); no layout when the identity checks stop the run."""
+    layout, presumed = _rebuild_layout(ctx, presumed and signature_expected(ctx))
+    findings = findings + run_checks(ctx, IDENTITY_CHECKS)
+    if layout is None or _rejected(findings):
+        return None, findings, False
+    return layout, findings, presumed
+
+
+def _checked(ctx: CheckContext, layout: WorkbookLayout, findings: list[Finding], digest: str,
+             confirm: bool) -> FileReport | None:
+    """The checks after reading; with `confirm`, None unless the signature is valid over `layout`."""
     assert ctx.definition is not None
-    ctx.bound = bind(read, layout, ctx.definition)
-    findings += run_checks(ctx, STRUCTURE_CHECKS)
+    ctx.bound = bind(ctx.read, layout, ctx.definition)
+    findings = findings + run_checks(ctx, STRUCTURE_CHECKS)
     misplaced = _rejected(findings)
     findings += run_checks(ctx, INTEGRITY_CHECKS)
+    if confirm and not signature_verified(ctx, layout):
+        return None
     if not misplaced:
         findings += _recompute(ctx)
         if ctx.result is not None:
             findings += run_checks(ctx, VALUE_CHECKS)
             findings += run_checks(ctx, RECOMPUTE_CHECKS)
-    return _report(read, digest, findings, ctx)
+    return _report(ctx.read, digest, findings, ctx)
 
 
 def _registered(options: CheckOptions, meta: dict[str, str]) -> RegisterEntry | None:
@@ -149,25 +196,42 @@ def _register_index(path: str) -> RegisterIndex:
     return RegisterIndex(Path(path))
 
 
-def _rebuild_layout(ctx: CheckContext) -> WorkbookLayout | None:
-    """Decode the definition in _meta and rebuild the layout as issued; on failure say why in the context."""
+def _rebuild_layout(ctx: CheckContext, presumed: bool) -> tuple[WorkbookLayout | None, bool]:
+    """Decode the definition in _meta and rebuild the layout as issued; on failure say why in the context.
+
+    `presumed`: from what the signature covers instead (see _check), when that builds a layout; the
+    second value says whether it did."""
     meta = ctx.read.meta
     if meta.get("form_version") not in ACCEPTED_VERSIONS:
-        return None
+        return None, False
+    if presumed:
+        entry = ctx.register
+        try:
+            definition = (definition_from_meta(meta) if entry is None else
+                          IssuedDefinition(batch=entry.batch, profile=entry.profile, framework=entry.framework,
+                                           project=entry.project))
+            layout = issued_layout_for(definition, meta, chunks_as_read=True)
+        except MemoryError:
+            raise
+        except Exception:  # pydantic's ValidationError included: the usual way says why
+            pass
+        else:
+            ctx.definition = definition
+            return layout, True
     try:
         definition = definition_from_meta(meta)
     except ValueError as exc:  # pydantic's ValidationError included
         ctx.definition_error = str(exc).splitlines()[0][:200]
-        return None
+        return None, False
     try:
         layout = issued_layout_for(definition, meta)
     except MemoryError:
         raise
     except Exception as exc:  # a definition that decodes but describes no buildable form
         ctx.definition_error = f"{type(exc).__name__}: {exc}"[:200]
-        return None
+        return None, False
     ctx.definition = definition
-    return layout
+    return layout, False
 
 
 def _recompute(ctx: CheckContext) -> list[Finding]:

@@ -64,5 +64,5 @@ class FileReport(BaseModel):
 
 def without_findings(result: ProjectResult) -> ProjectResult:
     """The result as a report keeps it: its findings live, located, in the report."""
-    indicators = tuple(r.model_copy(update={"findings": ()}) for r in result.indicators)
+    indicators = tuple(r.model_copy(update={"findings": ()}) if r.findings else r for r in result.indicators)
     return result.model_copy(update={"findings": (), "indicators": indicators})

@@ -115,13 +115,29 @@ def _encode_list(value: list[Any] | tuple[Any, ...], out: list[str], path: _Path
     append = out.append
     append("[")
     for index, item in enumerate(value):
-        # Each item followed by ",", the last one's replaced by "]". Text and nested lists (the
-        # payload's [address, value] pairs) are dispatched here, without a call to _encode.
+        # Each item followed by ",", the last one's replaced by "]". Text and nested lists are
+        # dispatched here, without a call to _encode; a payload's [address, text or Decimal] pairs
+        # (most of its items) are written whole, without a call at all.
         kind = type(item)
         if kind is str:
             append(_string(item if item.isascii() else nfc(item)))
         elif kind is list:
-            _encode_list(item, out, (path, index))
+            first, second = item if len(item) == 2 else (None, None)
+            if type(first) is not str:
+                _encode_list(item, out, (path, index))
+            elif type(second) is str:
+                append("[" + _string(first if first.isascii() else nfc(first)) + ","
+                       + _string(second if second.isascii() else nfc(second)) + "]")
+            elif type(second) is Decimal:
+                try:
+                    number = decimal_plain(second)
+                except CanonicalError:
+                    _encode_list(item, out, (path, index))  # raises again, saying where
+                else:
+                    append("[" + _string(first if first.isascii() else nfc(first)) + ',{"$dec":'
+                           + _string(number) + "}]")
+            else:
+                _encode_list(item, out, (path, index))
         else:
             _encode(item, out, (path, index))
         append(",")

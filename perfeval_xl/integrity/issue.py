@@ -15,7 +15,7 @@ from perfeval_xl.integrity.keys import KeyPair
 from perfeval_xl.integrity.payload import CellValue, PayloadMeta, build_payload
 from perfeval_xl.integrity.signing import Signature, sign
 from perfeval_xl.layout.builder import SheetBuilder
-from perfeval_xl.layout.contract import LOCKED_ROLES, META_SHEET, Role, WorkbookLayout
+from perfeval_xl.layout.contract import LOCKED_ROLES, META_SHEET, Cell, Role, SheetSpec, WorkbookLayout
 
 SIGNATURE_KEY = "signature"
 UNSIGNED_KEY_ID = "ed25519:0000000000000000"  # the payload of an unsigned batch names no real key
@@ -23,15 +23,19 @@ UNSIGNED_KEY_ID = "ed25519:0000000000000000"  # the payload of an unsigned batch
 SIGNED_META_EXCLUDED = frozenset({f"meta:{SIGNATURE_KEY}", f"meta_label:{SIGNATURE_KEY}"})
 
 
+def signed_cells(sheet: SheetSpec) -> list[Cell]:
+    """The cells of `sheet` the signature covers (blank ones included): its labels and data."""
+    return [cell for cell in sheet.cells if cell.role in LOCKED_ROLES and cell.key not in SIGNED_META_EXCLUDED]
+
+
 def locked_cells(layout: WorkbookLayout) -> list[tuple[str, dict[str, CellValue]]]:
     """Every label and data cell of every sheet, by address, in sheet order."""
     out: list[tuple[str, dict[str, CellValue]]] = []
     for sheet in layout.sheets:
         cells: dict[str, CellValue] = {}
-        for cell in sheet.cells:
-            if cell.role in LOCKED_ROLES and cell.key not in SIGNED_META_EXCLUDED:
-                if cell.value is not None and cell.value != "":
-                    cells[cell.ref] = cell.value  # type: ignore[assignment]
+        for cell in signed_cells(sheet):
+            if cell.value is not None and cell.value != "":
+                cells[cell.ref] = cell.value  # type: ignore[assignment]
         out.append((sheet.name, cells))
     return out
 

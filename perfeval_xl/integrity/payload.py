@@ -98,19 +98,23 @@ def address_key(address: str) -> tuple[int, int]:
 def _cells(sheet: str, cells: Mapping[str, CellValue]) -> list[list[Any]]:
     keyed: dict[tuple[int, int], tuple[str, Any]] = {}
     for address, raw in cells.items():
-        key = address_key(address)
+        key, text = _address(address)
         if key in keyed:
             raise CanonicalError(f"sheet {sheet!r}: cell {address!r} given twice")
-        kind = type(raw)  # text and Decimals (most cells) are kept as they are: no call
-        value = raw if (kind is str and raw) or kind is Decimal else _cell_value(raw, sheet, address)
-        if value is not None:
-            keyed[key] = (_plain_address(address), value)
+        kind = type(raw)  # text, Decimals and blanks (most cells) are taken as they are: no call
+        if (kind is str and raw) or kind is Decimal:
+            keyed[key] = (text, raw)
+        elif raw is not None:
+            value = _cell_value(raw, sheet, address)
+            if value is not None:
+                keyed[key] = (text, value)
     return [[text, value] for _, (text, value) in sorted(keyed.items())]
 
 
 @lru_cache(maxsize=1024)  # as address_key
-def _plain_address(address: str) -> str:
-    return address.replace("$", "").strip().upper()
+def _address(address: str) -> tuple[tuple[int, int], str]:
+    """(row, column) and the plain text ("$b$3" -> "B3") of an address."""
+    return address_key(address), address.replace("$", "").strip().upper()
 
 
 def _cell_value(raw: CellValue, sheet: str, address: str) -> Any:

@@ -50,13 +50,16 @@ def build_layout(
     framework: Framework,
     issued_version: int = 1,
     flavour: Flavour = NATIVE,
+    encoded_definition: list[str] | None = None,
 ) -> WorkbookLayout:
+    """`encoded_definition`: the chunks `definition.encode` gives for this definition, when the caller
+    holds them as issued (the intake: a returned workbook's own, confirmed by its signature)."""
     ctx = FormContext.create(batch, project, profile, framework, flavour)
     budget, budget_refs, budget_required = budget_sheet(ctx)
     scoring, refs = scoring_sheet(ctx, budget_refs, budget_required)
     if refs.budget_na:
         _budget_score_obeys_na(budget, refs.budget_na, ctx)
-    entries = meta_entries(ctx, issued_version) + flavour.meta_entries()
+    entries = meta_entries(ctx, issued_version, encoded_definition) + flavour.meta_entries()
     sheets = [
         instructions_sheet(ctx, refs),
         info_sheet(ctx),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from functools import lru_cache
 
 from perfeval_xl.layout import a1
 from perfeval_xl.layout.contract import Cell, InputType, Role, SheetSpec, Validation
@@ -112,6 +113,7 @@ _INPUT_FORMATS = {
 }
 
 
+@lru_cache(maxsize=4096)  # names, targets and ladders recur across a framework's projects
 def wrapped_lines(text: str, width: float) -> int:
     """Lines `text` takes in a column `width` characters wide (CJK characters count double)."""
     # One unit per character plus one per wide (W) or full-width (F) one, counted by C-level maps.

@@ -217,9 +217,12 @@ def meta_sheet(ctx: FormContext, entries: list[tuple[str, str]]) -> SheetSpec:
     return spec
 
 
-def meta_entries(ctx: FormContext, issued_version: int = 1) -> list[tuple[str, str]]:
+def meta_entries(ctx: FormContext, issued_version: int = 1,
+                 encoded: list[str] | None = None) -> list[tuple[str, str]]:
+    """The _meta facts; `encoded`: the definition's chunks when the caller already holds them as issued."""
     b, p = ctx.batch, ctx.project
-    definition = encode(IssuedDefinition(batch=b, profile=ctx.profile, framework=ctx.framework, project=p))
+    definition = encoded if encoded is not None else encode(
+        IssuedDefinition(batch=b, profile=ctx.profile, framework=ctx.framework, project=p))
     return [
         ("form_version", FORM_VERSION),
         ("batch_id", b.batch_id),

@@ -217,3 +217,16 @@ def test_list_items_are_normalised_and_checked_like_any_text():
         canonical_bytes(["ok", "\ud800"])
     with pytest.raises(CanonicalError, match=r"\$\[1\]\[0\]: non-finite"):
         canonical_bytes(["ok", [Decimal("NaN")]])
+
+
+def test_address_value_pairs_are_written_whole_with_the_same_bytes_and_errors():
+    pairs = [["A1", "e\u0301"], ["B2", Decimal("1.50")], ["C3", 3], ["D4"], ["E5", "x", "y"], [1, "x"]]
+    general = [tuple(pair) for pair in pairs]  # tuples take the general path
+    assert canonical_bytes(pairs) == canonical_bytes(general)
+    assert canonical_bytes([["A1", Decimal("-0.0")]]) == b'[["A1",{"$dec":"0"}]]'
+    with pytest.raises(CanonicalError, match=r"\$\[1\]\[1\]: non-finite"):
+        canonical_bytes([["A1", "x"], ["B2", Decimal("NaN")]])
+    with pytest.raises(CanonicalError, match=r"\$\[0\]\[1\]: Decimal 1E\+999 is outside"):
+        canonical_bytes([["A1", Decimal("1E+999")]])
+    with pytest.raises(CanonicalError, match="lone surrogate"):
+        canonical_bytes([["\ud800", Decimal(1)]])

@@ -23,8 +23,8 @@ from perfeval_xl.intake.reader import SheetRead
 from perfeval_xl.integrity.checks.issued import issued_for
 from perfeval_xl.integrity.checks.sheetmap import issued_pairing
 from perfeval_xl.integrity.checks.values import difference, same, shown
-from perfeval_xl.integrity.issue import SIGNATURE_KEY, SIGNED_META_EXCLUDED
-from perfeval_xl.layout.contract import LOCKED_ROLES, META_SHEET, Cell, SheetSpec
+from perfeval_xl.integrity.issue import SIGNATURE_KEY, signed_cells
+from perfeval_xl.layout.contract import META_SHEET, Cell, SheetSpec
 from perfeval_xl.layout.definition import PREFIX as DEFINITION_PREFIX
 from perfeval_xl.layout.definition import IssuedDefinition, chunks_from_meta, decode
 
@@ -47,9 +47,7 @@ def check_locked_content(ctx: CheckContext) -> list[Finding]:
             continue
         chunks: list[Cell] = []
         values, formulas = sheet.values, sheet.formulas
-        for cell in spec.cells:
-            if cell.role not in LOCKED_ROLES or cell.key in SIGNED_META_EXCLUDED:
-                continue
+        for cell in signed_cells(spec):
             if cell.key and cell.key.startswith(_DEFINITION_KEY):
                 chunks.append(cell)
                 continue

@@ -26,12 +26,13 @@ from perfeval_xl.intake.checks.context import CheckContext
 from perfeval_xl.intake.reader import WorkbookRead
 from perfeval_xl.integrity.canonical import CanonicalError
 from perfeval_xl.integrity.checks.issued import Issued, issued_for
-from perfeval_xl.integrity.issue import SIGNATURE_KEY, SIGNED_META_EXCLUDED, UNSIGNED_KEY_ID
+from perfeval_xl.integrity.issue import SIGNATURE_KEY, UNSIGNED_KEY_ID, signed_cells
 from perfeval_xl.integrity.payload import CellValue, PayloadMeta, build_payload
 from perfeval_xl.integrity.signing import Signature, SignatureFormatError, verify
-from perfeval_xl.layout.contract import LOCKED_ROLES, META_SHEET, WorkbookLayout
+from perfeval_xl.layout.contract import META_SHEET, WorkbookLayout
 
 SIGNATURE_PROPERTY = f"perfeval_{SIGNATURE_KEY}"
+_VERIFIED_KEY = "integrity.signature"  # memo: (the layout whose locked cells were verified, valid or not)
 
 
 def check_signature(ctx: CheckContext) -> list[Finding]:
@@ -57,8 +58,23 @@ def check_signature(ctx: CheckContext) -> list[Finding]:
     except (CanonicalError, ValidationError, ValueError) as exc:
         return [finding("SIGNATURE_INVALID", where, detail=f"payload cannot be rebuilt: {exc}"[:300])]
     result = verify(payload, signature, _keys(ctx, issued))
+    ctx.memo[_VERIFIED_KEY] = (issued.layout, result.ok)
     found = result.finding(where)
     return [] if found is None else [found]
+
+
+def signature_expected(ctx: CheckContext) -> bool:
+    """Whether `check_signature` will verify a signature (it may still find it invalid): the register
+    names the batch's key, or, without a register, public keys are given and the workbook holds one."""
+    if ctx.register is not None:
+        return bool(ctx.register.key_id)
+    return bool(ctx.public_keys) and signature_text(ctx.read) is not None
+
+
+def signature_verified(ctx: CheckContext, layout: WorkbookLayout) -> bool:
+    """Whether `check_signature` found the signature valid over the locked cells of `layout` as read."""
+    verified = ctx.memo.get(_VERIFIED_KEY)
+    return isinstance(verified, tuple) and verified[0] is layout and verified[1] is True
 
 
 def signature_text(read: WorkbookRead) -> str | None:
@@ -88,12 +104,10 @@ def payload_as_read(layout: WorkbookLayout, read: WorkbookRead) -> dict[str, Any
     sheets: list[tuple[str, dict[str, CellValue]]] = []
     for spec in layout.sheets:
         sheet = read.sheet(spec.name)
-        values = sheet.values if sheet is not None else None
         cells: dict[str, CellValue] = {}
-        if values is not None:
-            for cell in spec.cells:
-                if cell.role in LOCKED_ROLES and cell.key not in SIGNED_META_EXCLUDED:
-                    cells[cell.ref] = values.get((cell.row, cell.col))
+        if sheet is not None:
+            get = sheet.values.get
+            cells = {cell.ref: get((cell.row, cell.col)) for cell in signed_cells(spec)}
         sheets.append((spec.name, cells))
     return build_payload(payload_meta, sheets)
 
