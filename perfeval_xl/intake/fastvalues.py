@@ -153,19 +153,21 @@ def _plain_styles(archive: SafeZip, part: str) -> list[bool] | None:
     data, root = found
     ns = _namespace(data, root, "styleSheet")
     # calamine matches numFmtId as written (the tree has it decoded), and reads <numFmts>
-    # and <cellXfs> wherever they are (here: as children of the root, the first wins).
-    if ns is None or b"&#" in data or data.count(b"<numFmts") > 1 or data.count(b"<cellXfs") > 1:
+    # and <cellXfs> wherever they are: here each must be one child of the root, in that order.
+    if ns is None or b"&#" in data:
         return None
-    children = [local_name(child.tag) for child in root]
-    if "cellXfs" in children and "numFmts" in children[children.index("cellXfs"):]:
-        return None  # calamine would not have the custom formats yet
+    custom, cell_formats = root.find(ns + "numFmts"), root.find(ns + "cellXfs")
+    if (data.count(b"<numFmts") != (custom is not None) or data.count(b"<cellXfs") != (cell_formats is not None)
+            or (custom is not None and cell_formats is not None and list(root).index(custom) > list(root).index(
+                cell_formats))):
+        return None
     formats: dict[str, str] = {}
-    for el in root.iterfind(f"{ns}numFmts/{ns}numFmt"):
+    plain: list[bool] = []
+    for el in custom.iter(ns + "numFmt") if custom is not None else ():
         key, code = el.get("numFmtId"), el.get("formatCode")
         if key is not None and code is not None:
             formats[key] = code
-    plain: list[bool] = []
-    for el in root.iterfind(f"{ns}cellXfs/{ns}xf"):
+    for el in cell_formats.iter(ns + "xf") if cell_formats is not None else ():
         key = el.get("numFmtId")
         plain.append(key is None or (bool(_PLAIN_CODE.fullmatch(formats[key])) if key in formats
                                      else key not in _DATE_BUILTINS))
@@ -173,9 +175,11 @@ def _plain_styles(archive: SafeZip, part: str) -> list[bool] | None:
 
 
 def _namespace(data: bytes, root: Element, name: str) -> str | None:
-    """The root's "{namespace}" when every element is in it and unprefixed (so names compare whole)."""
+    """The root's "{namespace}" when every element is in it and unprefixed (so names compare
+    whole), and no comment or CDATA section splits or adds text."""
     ns, _, local = root.tag.rpartition("}")
-    if local != name or _PREFIXED.search(data) or data.count(b"xmlns=") > 1:
+    if (local != name or _PREFIXED.search(data) or data.count(b"xmlns=") > 1
+            or b"<!--" in data or b"<![CDATA[" in data):
         return None
     return ns + "}" if ns else ""
 
@@ -213,7 +217,7 @@ def sheet_values(sheet: FastSheet, data: bytes, tables: ValueTables) -> dict[tup
             if strings[int(text)]:
                 values[position] = strings[int(text)]
         elif kind == b"str":
-            if text and b"\r" in text:
+            if text and (b"\r" in text or b"_x" in text or b"_X" in text):
                 return None
             value = char_data(text) if text else ""
             if value:

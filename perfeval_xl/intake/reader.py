@@ -1,5 +1,6 @@
-"""Read a gate-accepted returned workbook: cached values (python-calamine) plus what only
-the XML holds (sheet states and parts, protection, formulas, custom properties).
+"""Read a gate-accepted returned workbook: cached values (fastvalues from the sheet scan's
+tokens, else python-calamine) plus what only the XML holds (sheet states and parts,
+protection, formulas, custom properties).
 
 Runs inside an isolated worker. The result is semantics-free: sheets of values and
 formulas by address. `intake.bind` then reads it through the issued layout.
