@@ -1,6 +1,5 @@
-"""Read a gate-accepted returned workbook: cached values (fastvalues from the sheet scan's
-tokens, else python-calamine) plus what only the XML holds (sheet states and parts,
-protection, formulas, custom properties).
+"""Read a gate-accepted returned workbook: cached values (python-calamine) plus what only
+the XML holds (sheet states and parts, protection, formulas, custom properties).
 
 Runs inside an isolated worker. The result is semantics-free: sheets of values and
 formulas by address. `intake.bind` then reads it through the issued layout.
@@ -22,7 +21,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
 
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -40,8 +38,7 @@ from perfeval_xl.intake.xmlparts import (
     read_workbook,
     read_xml_part,
 )
-from perfeval_xl.intake.fastvalues import ValueTables, sheet_values, value_tables
-from perfeval_xl.intake.sheetscan import SHEET_PART_CAP, fast_sheet_of, scan_sheet
+from perfeval_xl.intake.sheetscan import scan_sheet
 from perfeval_xl.intake.xmlsafe import XmlError
 from perfeval_xl.intake.zipread import PartError, SafeZip
 from perfeval_xl.integrity.vba import vba_project_hash
@@ -116,7 +113,6 @@ class ReturnReader:
         gate, self._archive = gate_open(path, limits or GateLimits())
         self.read = WorkbookRead(path=str(path), gate=gate)
         self._book: CalamineWorkbook | None = None
-        self._tables: ValueTables | Literal[False] | None = None  # False: calamine reads every sheet
 
     def __enter__(self) -> "ReturnReader":
         return self
@@ -195,14 +191,9 @@ class ReturnReader:
         if self._book is None:
             # From the bytes, not the path: calamine picks its parser by a path's extension,
             # and a unit may well send an .xlsx named .xls (the gate judged the bytes).
-            # Opened even when fastvalues reads every sheet: its failures are the file's.
             with open(self.read.path, "rb") as handle:
                 self._book = CalamineWorkbook.from_filelike(handle)
         if sheet.name not in self._book.sheet_names:
-            return
-        fast = self._fast_values(sheet)
-        if fast is not None:
-            sheet.values.update(fast)
             return
         rows = self._book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
         values = sheet.values
@@ -217,18 +208,6 @@ class ReturnReader:
                 value = to_decimal(raw) if kind is float else normalise(raw)
                 if value is not None:
                     values[(r, c)] = value
-
-    def _fast_values(self, sheet: SheetRead) -> dict[tuple[int, int], Decimal | str | bool] | None:
-        """The values from sheetfast's pass, when fastvalues is sure calamine reads the same."""
-        archive, workbook = self._archive, self.read.workbook
-        if archive is None or workbook is None:
-            return None
-        if self._tables is None:
-            self._tables = value_tables(archive, workbook) or False
-        found = fast_sheet_of(archive, sheet.part, SHEET_PART_CAP)
-        if self._tables is False or found is None or sheet.part not in self._tables.parts:
-            return None
-        return sheet_values(found[0], found[1], self._tables)
 
     def _where(self) -> Location:
         return Location(file=self.read.path)

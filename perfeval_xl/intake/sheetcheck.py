@@ -22,7 +22,7 @@ import re
 
 from perfeval_xl.intake.cellref import MAX_COL, MAX_ROW, cell_name, col_to_index
 from perfeval_xl.intake.models import GateLimits
-from perfeval_xl.intake.sheetscan import fast_sheet_of, scan_sheet
+from perfeval_xl.intake.sheetscan import fast_understood, scan_sheet
 from perfeval_xl.intake.xmlsafe import PrologChecker, XmlMalformed
 from perfeval_xl.intake.zipread import SafeZip
 
@@ -112,7 +112,7 @@ def scan_sheet_part(archive: SafeZip, part: str, limits: GateLimits) -> None:
     if not prolog.done:
         prolog.feed(b"", final=True)
     if deferred is not None:
-        if fast_sheet_of(archive, part, limits.max_total_uncompressed) is not None:
+        if fast_understood(archive, part, limits.max_total_uncompressed):
             # The exact extent, read on the fast path: the canonical one would only have
             # decided whether to read it (it covers it, so passes whenever it would).
             _exact_extent(archive, part, limits)

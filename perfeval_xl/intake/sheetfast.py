@@ -27,18 +27,18 @@ from perfeval_xl.intake.xmlparts import FormulaCell, Rect, SheetScan
 # An attribute as the regular writers put it: one space, a plain name, double quotes, and
 # a value with nothing expat would rewrite (entity references, tabs, line ends).
 _ATTR = rb' [A-Za-z_][\w.:-]*="[^"&<\t\n\r]*"'
-ATTR_PAIR = re.compile(rb' ([A-Za-z_][\w.:-]*)="([^"&<\t\n\r]*)"')
+_ATTR_PAIR = re.compile(rb' ([A-Za-z_][\w.:-]*)="([^"&<\t\n\r]*)"')
 # Inline-string content: text and tags, none of them one the scan looks at.
 _IS_BODY = rb'[^<]*(?:<(?!/?(?:[^\s/>]*:)?(?:c|v|is|f|row|dimension|sheetProtection)[\s/>])[^<]*)*'
 # The tokens of <sheetData>: row tags, and whole cells, their reference first, holding an
 # optional <f> then an optional <v>, or an <is>. openpyxl writes "<v />". Groups: the
-# reference, the cell's other attributes, the body (None when self-closing), <f>'s
-# attributes (None without <f>), its text, the text of <v>.
+# reference, the body (None when self-closing), <f>'s attributes (None without <f>), its
+# text, the text of <v>.
 _TOKEN = re.compile(
-    rb'<row(?:%s)*(?: ?/>|>)|</row>|<c r="([A-Z]{1,3}[0-9]{1,7})"((?:%s)*)(?: ?/>|>('
+    rb'<row(?:%s)*(?: ?/>|>)|</row>|<c r="([A-Z]{1,3}[0-9]{1,7})"(?:%s)*(?: ?/>|>('
     rb'(?:<f((?:%s)*)(?: ?/>|>([^<]*)</f>))?(?:<v(?: ?/>|>([^<]*)</v>))?|<is>%s</is>)</c>)'
     % (_ATTR, _ATTR, _ATTR, _IS_BODY))
-_STRIDE = 7  # re.split gives the text before each token, then its six groups
+_STRIDE = 6  # re.split gives the text before each token, then its five groups
 # Outside <sheetData> only <dimension> and <sheetProtection> matter; no cell or row may be
 # there, nor a comment, CDATA or processing instruction (which could hide or fake a tag).
 _OUTER_TAG = re.compile(rb'<(?:([!?])|(c|row|dimension|sheetProtection)(?=[\s/>]))')
@@ -64,7 +64,6 @@ class FastSheet:
     protection: dict[str, str] | None
     cells: int
     positions: list[tuple[int, int]]  # of the filled cells, in file order
-    filled: list[tuple[bytes, bytes, bytes | None]]  # and their other attributes, bodies and <v> texts
     formulas: list[tuple[bytes, bytes, bytes | None, bytes | None]]  # (ref, <f> attributes, its text, <v> text)
 
     def scan(self, part: str, allowed: tuple[Rect, ...], limit: int, collect_formulas: bool) -> SheetScan:
@@ -109,7 +108,7 @@ def fast_sheet(data: bytes) -> FastSheet | None:
     after = _outer_facts(data, end, len(data))
     if before is None or after is None or not _well_formed(data):
         return None
-    refs, attrs, bodies, values = tokens[1::_STRIDE], tokens[2::_STRIDE], tokens[3::_STRIDE], tokens[6::_STRIDE]
+    refs, bodies = tokens[1::_STRIDE], tokens[2::_STRIDE]
     # Each cell is a whole token, so one whose body is not empty holds a value, an inline
     # string or a formula: it is filled. Rows do not matter: every cell has its reference.
     # The last <dimension> and <sheetProtection> win, as in the general path (the writers
@@ -119,8 +118,7 @@ def fast_sheet(data: bytes) -> FastSheet | None:
         protection=after[1] if after[1] is not None else before[1],
         cells=len(refs) - refs.count(None),
         positions=[_position(ref) for ref, body in zip(refs, bodies) if body],
-        filled=[(a, body, v) for a, body, v in zip(attrs, bodies, values) if body],
-        formulas=[cell for cell in zip(refs, tokens[4::_STRIDE], tokens[5::_STRIDE], values)
+        formulas=[cell for cell in zip(refs, tokens[3::_STRIDE], tokens[4::_STRIDE], tokens[5::_STRIDE])
                   if cell[1] is not None])
 
 
@@ -137,7 +135,7 @@ def _outer_facts(data: bytes, begin: int, end: int) -> tuple[str | None, dict[st
         element = _OUTER_ELEMENT.match(data, match.start(), end)
         if element is None:
             return None
-        attrs = {k.decode(): v.decode() for k, v in ATTR_PAIR.findall(element.group(1))}
+        attrs = {k.decode(): v.decode() for k, v in _ATTR_PAIR.findall(element.group(1))}
         if name == b"dimension":
             dimension = attrs.get("ref")
         else:
@@ -189,18 +187,18 @@ def _has_value(v_text: bytes | None) -> bool:
         return False
     if v_text[0] in _NUMBER_START:
         return True  # a number: no need to decode
-    return bool(char_data(v_text).strip())
+    return bool(_text(v_text).strip())
 
 
 def _formula(f_attrs: bytes, f_text: bytes | None, has_value: bool) -> FormulaCell:
-    attrs = {k.decode(): a.decode() for k, a in ATTR_PAIR.findall(f_attrs)} if f_attrs else {}
+    attrs = {k.decode(): a.decode() for k, a in _ATTR_PAIR.findall(f_attrs)} if f_attrs else {}
     shared = attrs.get("t") == "shared"
-    return FormulaCell(text=char_data(f_text) if f_text else "", shared_index=attrs.get("si") if shared else None,
+    return FormulaCell(text=_text(f_text) if f_text else "", shared_index=attrs.get("si") if shared else None,
                        shared_ref=attrs.get("ref") if shared else None, array=attrs.get("t") == "array",
                        has_value=has_value)
 
 
-def char_data(raw: bytes) -> str:
+def _text(raw: bytes) -> str:
     """Character data as expat delivers it: line ends normalised, then references replaced."""
     text = raw.decode("utf-8")
     if "\r" in text:

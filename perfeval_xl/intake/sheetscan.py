@@ -51,13 +51,11 @@ def scan_sheet(archive: Archive, part: str, allowed: Sequence[Rect] = (), limit:
     return scan_chunks(chunks, stored, allowed, limit, stop_at_limit, collect_formulas)
 
 
-def fast_sheet_of(archive: SafeZip, part: str, cap: int) -> tuple[FastSheet, bytes] | None:
-    """sheetfast's reading of `part` and its data when scan_sheet reads it on the fast path
-    (kept whole and in the regular shape)."""
+def fast_understood(archive: SafeZip, part: str, cap: int) -> bool:
+    """Whether scan_sheet reads `part` on the fast path (kept whole and in the regular shape)."""
     stored = archive.resolve(part)
     kept = archive.kept(part, cap)
-    sheet = _fast_sheet(archive, stored, kept) if stored is not None and kept is not None else None
-    return None if sheet is None else (sheet, kept)  # type: ignore[return-value]
+    return stored is not None and kept is not None and _fast_sheet(archive, stored, kept) is not None
 
 
 def _fast_sheet(archive: SafeZip, stored: str, kept: bytes) -> FastSheet | None:

@@ -1,16 +1,15 @@
 """Safe XML parsing: no DTDs, no entity declarations, no external references.
 
-Three tools. `parse_xml` parses a small part whole with defusedxml (which raises on any
-of those); `parse_xml_quick` does so faster where only failure matters, not its text.
-`check_prolog` streams a part only until its root element starts: a DTD can appear
-nowhere else, so this proves a large part (a sheet, the shared strings) is free of them
-without decompressing all of it.
+Two tools. `parse_xml` parses a small part whole with defusedxml (which raises on any
+of those). `check_prolog` streams a part only until its root element starts: a DTD
+can appear nowhere else, so this proves a large part (a sheet, the shared strings)
+is free of them without decompressing all of it.
 """
 
 from __future__ import annotations
 
 from typing import Iterable
-from xml.etree.ElementTree import Element, ParseError, TreeBuilder, XMLParser
+from xml.etree.ElementTree import Element, ParseError
 from xml.parsers import expat
 
 import defusedxml
@@ -46,21 +45,6 @@ def parse_xml(data: bytes, part: str) -> Element:
         raise XmlUnsafe(part, "entity declaration") from None
     except defusedxml.ExternalReferenceForbidden:
         raise XmlUnsafe(part, "external reference") from None
-    except (ParseError, ValueError, UnicodeError) as exc:
-        raise XmlMalformed(part, f"malformed XML ({_short(exc)})") from None
-
-
-def parse_xml_quick(data: bytes, part: str) -> Element:
-    """parse_xml's guarantees with the C tree builder: several times cheaper on a large part.
-
-    A DTD can only come before the root element, so the prolog check refuses it (and with
-    it every entity declaration and external reference). The error texts are expat's, not
-    parse_xml's: for callers that fall back on another reader when a part fails."""
-    check_prolog((data,), part)
-    parser = XMLParser(target=TreeBuilder())
-    try:
-        parser.feed(data)
-        return parser.close()
     except (ParseError, ValueError, UnicodeError) as exc:
         raise XmlMalformed(part, f"malformed XML ({_short(exc)})") from None
 
