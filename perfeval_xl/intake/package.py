@@ -165,7 +165,7 @@ def _check_parts(archive: SafeZip, types: ContentTypes, sheets: list[SheetInfo],
                  location: Location, report: PackageReport) -> None:
     """Prolog of every XML part; full extent scan of every worksheet. One finding per problem kind."""
     worksheets = {s.part: s for s in sheets if s.kind == "worksheet"}
-    # Parsed whole by defusedxml already: no need to check their prologs again.
+    # Parsed whole by xmlsafe.parse_xml already: no need to check their prologs again.
     parsed = {archive.resolve(p) for p in (CONTENT_TYPES_PART, PACKAGE_RELS_PART, report.workbook_part,
                                            rels_part_for(report.workbook_part))}
     seen_codes: set[str] = set()

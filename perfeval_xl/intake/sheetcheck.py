@@ -12,7 +12,8 @@ sound because the prolog check has proved the part has no DTD. It includes style
 cells, so it can only overstate the extent. Whenever a cell is written any other way
 (prefix, attribute order, quoting, character references) or the fast extent breaks a
 bound, the exact path re-reads the part (sheetscan.scan_sheet), counting
-only cells that hold something, as readers do.
+only cells that hold something, as readers do. A part SafeZip keeps whole goes straight
+to the exact path when that takes sheetfast's pass (the reader reuses that pass).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import re
 
 from perfeval_xl.intake.cellref import MAX_COL, MAX_ROW, cell_name, col_to_index
 from perfeval_xl.intake.models import GateLimits
-from perfeval_xl.intake.sheetscan import scan_sheet
+from perfeval_xl.intake.sheetscan import fast_understood, scan_sheet
 from perfeval_xl.intake.xmlsafe import PrologChecker, XmlMalformed
 from perfeval_xl.intake.zipread import SafeZip
 
@@ -84,6 +85,9 @@ def scan_sheet_part(archive: SafeZip, part: str, limits: GateLimits) -> None:
     """Raise XmlUnsafe/XmlMalformed/PartError/HugeExtent; return quietly when the part is fine."""
     prolog = PrologChecker(part)
     fast = _FastExtent()
+    # A part kept whole waits for sheetfast, which the reader runs on it anyway: its bodies
+    # are scanned here only if sheetfast declines.
+    deferred: list[bytes] | None = [] if archive.keeps(part) else None
     carry = b""
     first = True
     dimension_seen = False
@@ -101,9 +105,20 @@ def scan_sheet_part(archive: SafeZip, part: str, limits: GateLimits) -> None:
         body, carry = buf[:cut], buf[cut:]
         if not dimension_seen:
             dimension_seen = _check_dimension(body, limits)
-        fast.scan(body)
+        if deferred is None:
+            fast.scan(body)
+        else:
+            deferred.append(body)
     if not prolog.done:
         prolog.feed(b"", final=True)
+    if deferred is not None:
+        if fast_understood(archive, part, limits.max_total_uncompressed):
+            # The exact extent, read on the fast path: the canonical one would only have
+            # decided whether to read it (it covers it, so passes whenever it would).
+            _exact_extent(archive, part, limits)
+            return
+        for body in deferred:
+            fast.scan(body)
     fast.scan(carry)
     if fast.exact_needed or _breaks_bounds(fast, limits):
         _exact_extent(archive, part, limits)

@@ -7,8 +7,10 @@ instructions, double-quoted attributes, every cell with its reference first
 a part a few compiled regular expressions find everything the scan reports, far
 cheaper per cell than parser callbacks.
 
-`fast_scan` returns None whenever the part holds anything outside that shape (or is
-not well-formed, which expat, without callbacks, decides); the caller then runs the
+`fast_sheet` reads what a part holds independently of the ranges asked about (so the
+gate's extent check and the reader's scan share one pass); `fast_scan` applies them.
+Both return None whenever the part holds anything outside that shape (or is not
+well-formed, which expat, without callbacks, decides); the caller then runs the
 general expat scan, so the result never depends on which path ran. Tests run both on
 the same parts and compare.
 """
@@ -16,6 +18,7 @@ the same parts and compare.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from xml.parsers import expat
 
 from perfeval_xl.intake.cellref import cell_name, parse_ref
@@ -53,9 +56,38 @@ _formulas: dict[tuple[bytes, bytes | None, bool], FormulaCell] = {}
 _NUMBER_START = frozenset(b"0123456789-.")
 
 
+@dataclass(frozen=True)
+class FastSheet:
+    """What a regular part holds, before any ranges are applied: SafeZip keeps it for both the gate and the reader."""
+
+    dimension: str | None
+    protection: dict[str, str] | None
+    cells: int
+    positions: list[tuple[int, int]]  # of the filled cells, in file order
+    formulas: list[tuple[bytes, bytes, bytes | None, bytes | None]]  # (ref, <f> attributes, its text, <v> text)
+
+    def scan(self, part: str, allowed: tuple[Rect, ...], limit: int, collect_formulas: bool) -> SheetScan:
+        """The scan sheetscan.scan_chunks gives for these ranges and options."""
+        positions = self.positions
+        outside = positions
+        for r1, c1, r2, c2 in allowed:
+            outside = [p for p in outside if not (r1 <= p[0] <= r2 and c1 <= p[1] <= c2)]
+        return SheetScan(
+            part=part, dimension=self.dimension, protection=self.protection, cells=self.cells,
+            filled=len(positions), formulas=len(self.formulas), extent=_extent(positions),
+            outside=[cell_name(row, col) for row, col in outside[:limit]], outside_truncated=len(outside) > limit,
+            formula_cells=_formula_cells(self.formulas) if collect_formulas else {})
+
+
 def fast_scan(data: bytes, part: str, allowed: tuple[Rect, ...], limit: int,
               collect_formulas: bool) -> SheetScan | None:
     """The scan of a whole part (as sheetscan.scan_chunks would give it), or None when not understood."""
+    sheet = fast_sheet(data)
+    return None if sheet is None else sheet.scan(part, allowed, limit, collect_formulas)
+
+
+def fast_sheet(data: bytes) -> FastSheet | None:
+    """The facts of a whole part, or None when it is not in the regular shape (or not well-formed)."""
     prolog = _PROLOG.match(data)
     if prolog is None:
         return None  # UTF-16, or something before the root that is not the XML declaration
@@ -76,24 +108,18 @@ def fast_scan(data: bytes, part: str, allowed: tuple[Rect, ...], limit: int,
     after = _outer_facts(data, end, len(data))
     if before is None or after is None or not _well_formed(data):
         return None
-    # The last of each wins, as in the general path (the writers put <dimension> before
-    # <sheetData> and <sheetProtection> after it).
-    dimension = after[0] if after[0] is not None else before[0]
-    protection = after[1] if after[1] is not None else before[1]
     refs, bodies = tokens[1::_STRIDE], tokens[2::_STRIDE]
     # Each cell is a whole token, so one whose body is not empty holds a value, an inline
     # string or a formula: it is filled. Rows do not matter: every cell has its reference.
-    positions = [_position(ref) for ref, body in zip(refs, bodies) if body]
-    outside = positions
-    for r1, c1, r2, c2 in allowed:
-        outside = [p for p in outside if not (r1 <= p[0] <= r2 and c1 <= p[1] <= c2)]
-    formulas = [cell for cell in zip(refs, tokens[3::_STRIDE], tokens[4::_STRIDE], tokens[5::_STRIDE])
-                if cell[1] is not None]
-    return SheetScan(
-        part=part, dimension=dimension, protection=protection, cells=len(refs) - refs.count(None),
-        filled=len(positions), formulas=len(formulas), extent=_extent(positions),
-        outside=[cell_name(row, col) for row, col in outside[:limit]], outside_truncated=len(outside) > limit,
-        formula_cells=_formula_cells(formulas) if collect_formulas else {})
+    # The last <dimension> and <sheetProtection> win, as in the general path (the writers
+    # put <dimension> before <sheetData> and <sheetProtection> after it).
+    return FastSheet(
+        dimension=after[0] if after[0] is not None else before[0],
+        protection=after[1] if after[1] is not None else before[1],
+        cells=len(refs) - refs.count(None),
+        positions=[_position(ref) for ref, body in zip(refs, bodies) if body],
+        formulas=[cell for cell in zip(refs, tokens[3::_STRIDE], tokens[4::_STRIDE], tokens[5::_STRIDE])
+                  if cell[1] is not None])
 
 
 def _outer_facts(data: bytes, begin: int, end: int) -> tuple[str | None, dict[str, str] | None] | None:

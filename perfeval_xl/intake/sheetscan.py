@@ -4,8 +4,8 @@
     scan_chunks(chunks, part, allowed, ...) -> SheetScan   the general path over any bytes
 
 Two paths with one result. A small part the gate has already read whole (SafeZip keeps
-it) goes to sheetfast, which matches the shapes Excel, WPS, LibreOffice and XlsxWriter
-write with compiled regular expressions. Anything else, and anything sheetfast does not
+it, and what sheetfast found in it) goes to sheetfast, which matches the shapes Excel,
+WPS, LibreOffice and XlsxWriter write with compiled regular expressions. Anything else, and anything sheetfast does not
 fully understand, takes the general path: expat over the part as streamed chunks, with
 DTDs and entity declarations refused. Errors are PartError and XmlError, as in xmlparts.
 """
@@ -17,7 +17,7 @@ from xml.parsers import expat
 
 from perfeval_xl.intake.cellref import cell_name, parse_ref
 from perfeval_xl.intake.models import MiB
-from perfeval_xl.intake.sheetfast import fast_scan
+from perfeval_xl.intake.sheetfast import FastSheet, fast_sheet
 from perfeval_xl.intake.xmlparts import Archive, FormulaCell, Rect, SheetScan
 from perfeval_xl.intake.xmlsafe import XmlMalformed, XmlUnsafe
 from perfeval_xl.intake.zipread import PartMissing, SafeZip, iter_part_chunks, resolve_name
@@ -41,13 +41,29 @@ def scan_sheet(archive: Archive, part: str, allowed: Sequence[Rect] = (), limit:
     allowed = tuple(allowed)
     kept = archive.kept(stored, cap) if isinstance(archive, SafeZip) and not stop_at_limit else None
     if kept is not None:
-        scan = fast_scan(kept, stored, allowed, limit, collect_formulas)
-        if scan is not None:
-            return scan
+        assert isinstance(archive, SafeZip)
+        sheet = _fast_sheet(archive, stored, kept)
+        if sheet is not None:
+            return sheet.scan(stored, allowed, limit, collect_formulas)
         chunks: Iterable[bytes] = (kept,)
     else:
         chunks = iter_part_chunks(archive, stored, cap)
     return scan_chunks(chunks, stored, allowed, limit, stop_at_limit, collect_formulas)
+
+
+def fast_understood(archive: SafeZip, part: str, cap: int) -> bool:
+    """Whether scan_sheet reads `part` on the fast path (kept whole and in the regular shape)."""
+    stored = archive.resolve(part)
+    kept = archive.kept(part, cap)
+    return stored is not None and kept is not None and _fast_sheet(archive, stored, kept) is not None
+
+
+def _fast_sheet(archive: SafeZip, stored: str, kept: bytes) -> FastSheet | None:
+    # Once per part and archive: the gate's extent check and the reader's scan both ask.
+    key = ("sheetfast", stored, len(kept))
+    if key not in archive.facts:
+        archive.facts[key] = fast_sheet(kept)
+    return archive.facts[key]  # type: ignore[return-value]
 
 
 def cells_outside(archive: Archive, part: str, allowed: Sequence[Rect], limit: int = 100,

@@ -1,19 +1,16 @@
 """Safe XML parsing: no DTDs, no entity declarations, no external references.
 
-Two tools. `parse_xml` parses a small part whole with defusedxml (which raises on any
-of those). `check_prolog` streams a part only until its root element starts: a DTD
-can appear nowhere else, so this proves a large part (a sheet, the shared strings)
-is free of them without decompressing all of it.
+Two tools. `parse_xml` parses a small part whole, refusing any DTD (and so any entity
+declaration or external reference) before the root. `check_prolog` streams a part only
+until its root element starts: a DTD can appear nowhere else, so this proves a large
+part (a sheet, the shared strings) is free of them without decompressing all of it.
 """
 
 from __future__ import annotations
 
 from typing import Iterable
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder, XMLParser
 from xml.parsers import expat
-
-import defusedxml
-import defusedxml.ElementTree as safe_etree
 
 
 class XmlError(Exception):
@@ -36,15 +33,20 @@ class XmlMalformed(XmlError):
 
 
 def parse_xml(data: bytes, part: str) -> Element:
-    """Parse a whole (already size-capped) part; raises XmlUnsafe or XmlMalformed."""
+    """Parse a whole (already size-capped) part; raises XmlUnsafe or XmlMalformed.
+
+    The prolog check first: a DTD can only come before the root, so refusing it there
+    refuses every entity declaration and external reference (what defusedxml, used here
+    before, refused). Then the C tree builder, several times cheaper than defusedxml's
+    Python one; an error it finds first in the prolog it reports as parse_xml always did."""
     try:
-        return safe_etree.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except defusedxml.DTDForbidden:
-        raise XmlUnsafe(part, "DTD") from None
-    except defusedxml.EntitiesForbidden:
-        raise XmlUnsafe(part, "entity declaration") from None
-    except defusedxml.ExternalReferenceForbidden:
-        raise XmlUnsafe(part, "external reference") from None
+        PrologChecker(part).feed(data)
+    except XmlMalformed:
+        pass  # the parser below reports it, in its words
+    parser = XMLParser(target=TreeBuilder())
+    try:
+        parser.feed(data)
+        return parser.close()
     except (ParseError, ValueError, UnicodeError) as exc:
         raise XmlMalformed(part, f"malformed XML ({_short(exc)})") from None
 

@@ -94,7 +94,7 @@ class SafeZip:
         self.directory = directory
         # Small XML parts as parsed by xmlparts.read_xml_part: stored name → (bytes, root).
         self.parsed: dict[str, tuple[int, Element]] = {}
-        self.facts: dict[tuple[str, str, int], object] = {}  # what xmlparts derived from those trees
+        self.facts: dict[tuple[str, str, int], object] = {}  # what xmlparts and sheetscan derived from parts
         self._kept: dict[str, bytes] = {}  # stored name → whole verified data (iter_chunks keep=True)
         self._kept_bytes = 0
 
@@ -127,7 +127,7 @@ class SafeZip:
             chunks = self._deflated_chunks(entry, chunk)
         else:
             raise PartCorrupt(entry.name, f"compression method {entry.method}")
-        if not keep or entry.size > KEEP_PART_MAX or self._kept_bytes + entry.size > KEEP_BUDGET:
+        if not keep or not self._keeps(entry):
             yield from chunks
             return
         pieces = []
@@ -137,6 +137,13 @@ class SafeZip:
         # Reached only when the generator ran to its end, past the size and CRC checks.
         self._kept[entry.name] = b"".join(pieces)
         self._kept_bytes += entry.size
+
+    def keeps(self, name: str) -> bool:
+        """Whether a keep=True read of `name` to its end would keep it."""
+        return self._keeps(self.entry(name))
+
+    def _keeps(self, entry: ZipEntry) -> bool:
+        return entry.size <= KEEP_PART_MAX and self._kept_bytes + entry.size <= KEEP_BUDGET
 
     def kept(self, name: str, cap: int) -> bytes | None:
         """The whole data of a part an earlier keep=True read verified; None if not kept or over `cap`."""

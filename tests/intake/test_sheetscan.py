@@ -17,7 +17,8 @@ from perfeval_xl.intake.gate import gate_open
 from perfeval_xl.intake.sheetfast import fast_scan
 from perfeval_xl.intake.sheetscan import scan_chunks, scan_sheet
 from perfeval_xl.intake.xmlsafe import XmlError, XmlMalformed, XmlUnsafe
-from tests.hostile.builders import base_xlsx, entries_of
+from perfeval_xl.intake.zipread import SafeZip
+from tests.hostile.builders import base_xlsx, entries_of, mutate_xlsx, part_of
 
 ALLOWED = ((1, 1, 6, 3), (9, 2, 12, 4))
 HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -213,3 +214,36 @@ def test_scan_sheet_without_a_kept_copy_streams(tmp_path):
     _result, archive = gate_open(path)
     assert archive is not None
     assert scan_sheet(archive, "xl/worksheets/sheet1.xml", ALLOWED, collect_formulas=True) == streamed
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_gate_sheet_verdict_is_the_same_whether_the_part_is_kept(tmp_path, monkeypatch, seed):
+    # A kept part's extent comes from sheetfast; a streamed one's from the canonical scan
+    # (and the exact one when needed): the verdicts must agree on any bytes.
+    rng = random.Random(seed)
+    sheet = part_of("xl/worksheets/sheet1.xml")
+    far = [b'<c r="XFD1048576"><v>1</v></c>', b'<c r="A200000" s="1"/>', b'<c r="ZZ9"><v>2</v></c>',
+           b'<c r="B3" t="s"><v>0</v></c>']
+    path = tmp_path / "b.xlsx"
+
+    def verdict(keep: bool) -> list[tuple[str, str]]:
+        with monkeypatch.context() as patched:
+            if not keep:
+                patched.setattr(SafeZip, "keeps", lambda self, name: False)
+            result, _archive = gate_open(path)
+        return [(f.code, repr(f.params)) for f in result.findings]
+
+    fast_taken = huge = 0
+    for _ in range(80):
+        out = bytearray(sheet)
+        for _edit in range(rng.randint(1, 2)):
+            at = out.find(b"<c ", rng.randrange(len(out)))
+            at = at if at >= 0 else rng.randrange(len(out) + 1)
+            out[at:at + (0 if rng.random() < 0.7 else rng.randint(1, 8))] = rng.choice(far if rng.random() < 0.7 else TOKENS)
+        path.write_bytes(mutate_xlsx({"xl/worksheets/sheet1.xml": bytes(out)}))
+        kept = verdict(True)
+        assert kept == verdict(False), bytes(out)
+        if fast_scan(bytes(out), "s", (), 0, False) is not None:
+            fast_taken += 1
+            huge += any(code == "GATE_DIMENSION_HUGE" for code, _params in kept)
+    assert fast_taken > 12 and huge > 3

@@ -177,3 +177,55 @@ def test_case_insensitive_part_lookup():
     with zipfile.ZipFile(io.BytesIO(build_zip(renamed))) as zf:
         workbook = read_workbook(zf)
     assert workbook.sheets[0].part == "xl/worksheets/Sheet1.xml"
+
+
+_PARSE_EDITS = [b"<!DOCTYPE x>", b'<!DOCTYPE x [<!ENTITY a "b">]>', b"<!ENTITY e SYSTEM 'f'>", b"&a;", b"&#0;", b"&#x10FFFF;",
+                b"<", b"&", b"\x00", b"\xff", b"]]>", b"<?xml version='1.0' encoding='latin-1'?>", b"\xef\xbb\xbf",
+                b"\xff\xfe", b"x:", b' a="1" a="2"', b"<!-- c -->", b"<?pi x?>", b"<![CDATA[z]]>", b"</", b">", b'"',
+                b"\r\n", b"<a>", b"<x:a/>", b" "]
+
+
+def test_parse_xml_answers_as_defusedxml_did():
+    # parse_xml used defusedxml (forbid_dtd, forbid_entities, forbid_external); the same
+    # trees, the same refusals and the same error texts, on valid parts and mutations.
+    import random
+    from xml.etree.ElementTree import ParseError, tostring
+
+    import defusedxml
+    import defusedxml.ElementTree as safe_etree
+
+    from perfeval_xl.intake.xmlsafe import XmlError, parse_xml
+
+    def old(data: bytes) -> tuple[str, ...]:
+        try:
+            root = safe_etree.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        except defusedxml.DTDForbidden:
+            return ("XmlUnsafe", "p: DTD")
+        except (ParseError, ValueError, UnicodeError) as exc:
+            return ("XmlMalformed", f"p: malformed XML ({str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__})")
+        return ("ok", tostring(root).decode())
+
+    def new(data: bytes) -> tuple[str, ...]:
+        try:
+            return ("ok", tostring(parse_xml(data, "p")).decode())
+        except XmlError as exc:
+            return (type(exc).__name__, str(exc))
+
+    sources = [data for name, data in entries_of(base_xlsx()) if name.endswith((".xml", ".rels"))]
+    rng = random.Random(3)
+    cases = []
+    for source in sources:
+        cut = source.find(b"?>") + 2
+        cases += [source, *(source[:cut] + edit + source[cut:] for edit in _PARSE_EDITS)]
+    for _ in range(1500):
+        out = bytearray(rng.choice(sources))
+        for _edit in range(rng.randint(1, 3)):
+            at = rng.randrange(len(out) + 1)
+            out[at:at + rng.randint(0, 3)] = rng.choice(_PARSE_EDITS)
+        cases.append(bytes(out))
+    kinds = set()
+    for data in cases:
+        expected = old(data)
+        kinds.add(expected[0])
+        assert new(data) == expected, data
+    assert kinds == {"ok", "XmlUnsafe", "XmlMalformed"}
