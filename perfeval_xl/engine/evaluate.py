@@ -175,10 +175,10 @@ def evaluate(
         findings.extend(found)
 
     scores = list(map(_SCORE, results))
-    if any(map(_IS_NONE, scores)):  # a leaf blank or not applicable (a result not applicable has no score)
-        scores = None
-    groups = _groups(project, results, scores)
-    total = _total(results, scores, profile)
+    # Only a profile that allows it marks a leaf not applicable.
+    skipped = profile.allow_not_applicable and any(map(_NOT_APPLICABLE, results))
+    groups = _groups(project, results, scores, skipped)
+    total = _total(results, scores, skipped, profile)
     grade = profile.grade(total)
     evaluators, evaluator_findings = _evaluators(project, inputs, total)
     findings.extend(evaluator_findings)
@@ -260,9 +260,7 @@ def _budget(project: Project, inputs: ProjectInputs, profile: ScoringProfile) ->
         elif executed is not None and executed_total is not None:
             executed_total += executed
         if line.unfilled:
-            # Text in an amount cell is an error of its own, not an unfilled input.
-            unfilled += line.unfilled * ((number_entry(received_raw) == (None, None))
-                                         + (number_entry(executed_raw) == (None, None)))
+            unfilled += line.unfilled * (_blank(received_raw) + _blank(executed_raw))
         balance, arrival, execution = _derived(received, executed, line.annual, line.positive)
         rows.append(_FundFigures(source=source, initial_budget=line.initial, annual_budget=line.annual,
                                  received=received, executed=executed, balance=balance, arrival_rate=arrival,
@@ -315,6 +313,12 @@ def _amount(
     return value, True
 
 
+def _blank(raw: Entry) -> bool:
+    """Nothing entered (text in an amount cell is an error of its own, not an unfilled input)."""
+    # Not `number_entry(raw) == (None, None)` for a number: comparing a Decimal with None costs an ABC check.
+    return raw is None or not isinstance(raw, Decimal) and number_entry(raw) == (None, None)
+
+
 def _fund_loc(project: Project, field: str, source: str) -> Location:
     return Location(project_id=project.id, field=f"{field}:{source}")
 
@@ -328,27 +332,36 @@ def _derived(
             div(executed, annual) if executed is not None and positive else None)
 
 
-def _groups(project: Project, results: list[IndicatorResult], scores: list[Decimal] | None) -> list[GroupResult]:
+def _groups(
+    project: Project, results: list[IndicatorResult], scores: list[Decimal | None], skipped: bool
+) -> list[GroupResult]:
     """Σ weights and Σ rounded scores of the applicable leaves under each inner node.
 
-    `scores` are the leaves' scores, None when one is blank or not applicable.
+    `scores` are the leaves' scores; `skipped` says whether some leaf is not applicable.
     """
-    if scores is None:
+    tree = _tree(project)
+    if skipped:
         groups = []
-        for path, code, declared, leaves, _, _, _ in _tree(project):
+        for path, code, declared, leaves, _, _, _ in tree:
             weight_sum, score = _applicable_sums(results, leaves)
             groups.append(_GroupResult(path=path, code=code, weight=weight_sum if declared is None else declared,
                                        score=score,
                                        rate=div(score, weight_sum) if score is not None and weight_sum > ZERO else None))
         return groups
-    # The usual case: every leaf counts; Σ as `_applicable_sums` adds, ZERO first.
+    # Every leaf counts: the tree's weights apply, and a node's score is Σ as `_applicable_sums` adds, ZERO first.
     score_at = scores.__getitem__
-    return [_GroupResult(path=path, code=code, weight=shown, score=(score := sum(map(score_at, leaves), ZERO)),
-                         rate=None if divisor is None else div(score, divisor))
-            for path, code, _, leaves, _, shown, divisor in _tree(project)]
+    if any(map(_IS_NONE, scores)):  # a blank leaf leaves the nodes above it blank
+        sums = [None if any(map(_IS_NONE, picked)) else sum(picked, ZERO)
+                for picked in (list(map(score_at, node[3])) for node in tree)]
+    else:
+        sums = [sum(map(score_at, node[3]), ZERO) for node in tree]
+    return [_GroupResult(path=path, code=code, weight=shown, score=score,
+                         rate=None if score is None or divisor is None else div(score, divisor))
+            for (path, code, _, _, _, shown, divisor), score in zip(tree, sums)]
 
 
 _SCORE = attrgetter("score")
+_NOT_APPLICABLE = attrgetter("not_applicable")
 _FINDINGS = attrgetter("findings")
 _WEIGHT = attrgetter("weight")
 _IS_NONE = partial(is_, None)  # rather than `None in`: comparing a Decimal with None costs an ABC check each time
@@ -368,16 +381,11 @@ def _applicable_sums(results: list[IndicatorResult], leaves: tuple[int, ...]) ->
     return weight_sum, score
 
 
-def _total(results: list[IndicatorResult], scores: list[Decimal] | None, profile: ScoringProfile) -> Decimal | None:
-    """Σ rounded scores, rescaled when not-applicable leaves are allowed; `scores` as for `_groups`."""
-    if scores is not None:
-        if not scores:
-            return None
-        total = sum(scores, ZERO)
-        if not profile.allow_not_applicable:
-            return total
-        weights = sum(map(_WEIGHT, results), ZERO)
-    else:
+def _total(
+    results: list[IndicatorResult], scores: list[Decimal | None], skipped: bool, profile: ScoringProfile
+) -> Decimal | None:
+    """Σ rounded scores, rescaled when not-applicable leaves are allowed; `scores`, `skipped` as for `_groups`."""
+    if skipped:
         total = weights = ZERO
         applicable = False
         for r in results:
@@ -390,8 +398,15 @@ def _total(results: list[IndicatorResult], scores: list[Decimal] | None, profile
             weights += r.weight
         if not applicable:
             return None
+    else:
+        if not scores or any(map(_IS_NONE, scores)):
+            return None
+        total = sum(scores, ZERO)
         if not profile.allow_not_applicable:
             return total
+        weights = sum(map(_WEIGHT, results), ZERO)
+    if not profile.allow_not_applicable:
+        return total
     if weights <= ZERO:
         return None
     # Rescaled once, over the rounded scores (REFERENCE §3, N/A indicators).
@@ -404,7 +419,11 @@ def _evaluators(
     findings: list[Finding] = []
     scores: list[Decimal] = []
     for position, evaluator in enumerate(inputs.evaluators):
-        value, bad = number_entry(evaluator.score)
+        value = evaluator.score
+        if type(value) is Decimal and value.is_finite() and ZERO <= value <= HUNDRED:  # the usual entry
+            scores.append(value)
+            continue
+        value, bad = number_entry(value)
         if bad is not None or (value is not None and not ZERO <= value <= HUNDRED):
             loc = Location(project_id=project.id, field=f"evaluator:{position}")
             findings.append(finding("EVALUATOR_SCORE_INVALID", loc, name=evaluator.name, value=bad or value))
@@ -414,9 +433,9 @@ def _evaluators(
         return _EvaluatorSummary(count=0, mean=None, minimum=None, maximum=None), findings
     mean = div(sum(scores, ZERO), Decimal(len(scores)))
     summary = _EvaluatorSummary(count=len(scores), mean=mean, minimum=min(scores), maximum=max(scores))
-    if total is not None and round_half_up(mean, 2) != total:
+    if total is not None and (shown := round_half_up(mean, 2)) != total:
         findings.append(finding("EVALUATOR_MEAN_DIFFERS", Location(project_id=project.id, field="evaluators"),
-                                mean=round_half_up(mean, 2), range=summary.spread, total=total))
+                                mean=shown, range=summary.spread, total=total))
     return summary, findings
 
 
