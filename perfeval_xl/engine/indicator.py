@@ -132,7 +132,7 @@ class IndicatorScorer:
                     findings.append(finding("SCORE_ABOVE_WEIGHT", self._loc(ind, "score"), indicator=ind.indicator.label,
                                             score=b, weight=w))
                 else:
-                    scored = rules.Scored(None, b, b >= w)
+                    scored = rules.scored((None, b, b >= w, None))
         elif kind is QUALITATIVE:
             scored, b, band = self._qualitative(ind, inp, w, findings)
         else:  # the budget kind, the one left
@@ -172,7 +172,7 @@ class IndicatorScorer:
                                     tier=tier.name, low=low, high=high, score=s))
             return None, s, tier.name
         top = tier.name == profile.qualitative_tiers[0].name
-        return rules.Scored(rate=None, raw_score=s, met=top, band=tier.name), s, tier.name
+        return rules.scored((None, s, top, tier.name)), s, tier.name
 
     def _after_scoring(
         self,
