@@ -14,7 +14,7 @@ from operator import attrgetter, is_
 from typing import NamedTuple
 
 from perfeval_xl.engine.memo import per_object
-from perfeval_xl.engine.indicator import FIELD_LABELS, IndicatorScorer, number_entry
+from perfeval_xl.engine.indicator import FIELD_LABELS, IndicatorScorer, locate, number_entry
 from perfeval_xl.engine.numbers import div, round_half_up
 from perfeval_xl.engine.profile import ScoringProfile
 from perfeval_xl.engine.resolve import ResolvedIndicator, resolve
@@ -272,17 +272,17 @@ def _budget(project: Project, inputs: ProjectInputs, profile: ScoringProfile) ->
         for field, computed in (("received", received_total), ("executed", executed_total)):
             stated_total = inputs.stated_totals.get(field)
             if stated_total is not None and computed is not None and stated_total != computed:
-                findings.append(finding("FUNDS_TOTAL_MISMATCH", Location(project_id=project.id, field=field),
+                findings.append(finding("FUNDS_TOTAL_MISMATCH", locate(project_id=project.id, field=field),
                                         field=FIELD_LABELS[field], stated=stated_total, computed=computed))
 
     positive_budget = annual is not None and annual > ZERO
     if not positive_budget and funds.zero_budget_matters:
-        findings.append(finding("BUDGET_ZERO", Location(project_id=project.id, field="annual_budget")))
+        findings.append(finding("BUDGET_ZERO", locate(project_id=project.id, field="annual_budget")))
     if positive_budget:
         limit = annual * profile.amount_unit_slip_ratio
         for field, value in (("executed", executed_total), ("received", received_total)):
             if value is not None and value > limit:
-                findings.append(finding("AMOUNT_UNIT_SLIP", Location(project_id=project.id, field=field),
+                findings.append(finding("AMOUNT_UNIT_SLIP", locate(project_id=project.id, field=field),
                                         field=FIELD_LABELS[field], value=value, budget=annual,
                                         ratio=round_half_up(div(value, annual), 0)))
     balance, arrival, execution = _derived(received_total, executed_total, annual, positive_budget)
@@ -323,7 +323,7 @@ def _blank(raw: Entry) -> bool:
 
 
 def _fund_loc(project: Project, field: str, source: str) -> Location:
-    return Location(project_id=project.id, field=f"{field}:{source}")
+    return locate(project_id=project.id, field=f"{field}:{source}")
 
 
 def _derived(
@@ -428,7 +428,7 @@ def _evaluators(
             continue
         value, bad = number_entry(value)
         if bad is not None or (value is not None and not ZERO <= value <= HUNDRED):
-            loc = Location(project_id=project.id, field=f"evaluator:{position}")
+            loc = locate(project_id=project.id, field=f"evaluator:{position}")
             findings.append(finding("EVALUATOR_SCORE_INVALID", loc, name=evaluator.name, value=bad or value))
         elif value is not None:
             scores.append(value)
@@ -437,7 +437,7 @@ def _evaluators(
     mean = div(sum(scores, ZERO), Decimal(len(scores)))
     summary = _EvaluatorSummary(count=len(scores), mean=mean, minimum=min(scores), maximum=max(scores))
     if total is not None and (shown := round_half_up(mean, 2)) != total:
-        findings.append(finding("EVALUATOR_MEAN_DIFFERS", Location(project_id=project.id, field="evaluators"),
+        findings.append(finding("EVALUATOR_MEAN_DIFFERS", locate(project_id=project.id, field="evaluators"),
                                 mean=shown, range=summary.spread, total=total))
     return summary, findings
 
@@ -458,7 +458,7 @@ def _stated(
     by_name = {g.name: g for g in groups}
     out: list[Finding] = []
     for position, stated in enumerate(inputs.stated):
-        loc = Location(project_id=project.id, indicator_id=stated.indicator_id, field=f"stated:{position}")
+        loc = locate(project_id=project.id, indicator_id=stated.indicator_id, field=f"stated:{position}")
         figure = stated.figure
         if figure == "grade":
             out.extend(check_stated_grade(stated.text, grade, loc))

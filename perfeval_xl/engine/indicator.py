@@ -48,6 +48,7 @@ QUALITATIVE, BANDED, DEDUCTION, DIRECT = (IndicatorKind.QUALITATIVE, IndicatorKi
                                           IndicatorKind.DIRECT)
 _QUANTITATIVE = frozenset({POSITIVE, REVERSE, EQUAL, DEDUCTION, BANDED})
 _result = trusted(IndicatorResult)  # values built here, of the declared types: no validation needed
+locate = trusted(Location)  # locations of the engine's findings, from its own strings
 
 
 class IndicatorScorer:
@@ -66,7 +67,7 @@ class IndicatorScorer:
         self._equal_flag = profile.equal_flag_mismatch
 
     def _loc(self, ind: ResolvedIndicator, field: str) -> Location:
-        return Location(project_id=self.project_id, indicator_id=ind.id, field=field)
+        return locate(project_id=self.project_id, indicator_id=ind.id, field=field)
 
     def _read(self, ind: ResolvedIndicator, entry: Entry, field: str, findings: list[Finding]) -> Decimal | None:
         """The entry as a usable number, else None with the finding about it."""
