@@ -144,10 +144,11 @@ class IndicatorScorer:
         if scored is None or scored.raw_score is None:
             return _result(indicator_id=ind.id, kind=kind, weight=w, target=a, actual=b, band=band,
                            findings=tuple(findings))
-        score = round_half_up(scored.raw_score, self._places)
-        self._after_scoring(ind, inp.reason, a, b, w, score, scored.met, findings)
-        return _result(indicator_id=ind.id, kind=kind, weight=w, target=a, actual=b, rate=scored.rate, score=score,
-                       met=scored.met, band=scored.band, findings=tuple(findings))
+        rate, raw, met, scored_band = scored
+        score = round_half_up(raw, self._places)
+        self._after_scoring(ind, inp.reason, a, b, w, score, met, findings)
+        return _result(indicator_id=ind.id, kind=kind, weight=w, target=a, actual=b, rate=rate, score=score,
+                       met=met, band=scored_band, findings=tuple(findings))
 
     def _qualitative(
         self, ind: ResolvedIndicator, inp: IndicatorInput, w: Decimal, findings: list[Finding]
