@@ -52,11 +52,17 @@ def _resolved(
     project: Project, profile: ScoringProfile, default_kind: IndicatorKind | None = None
 ) -> tuple[ResolvedIndicator, ...]:
     # Keyed by the profile's identity; the entry holds the profile, so that identity stays its own.
-    held, resolved = per_object(project, ("resolved", id(profile), default_kind),
-                                lambda: (profile, tuple(_resolve_all(project, profile, default_kind))))
+    held, resolved = per_object(project, ("resolved", id(profile), default_kind), _held_resolution, project, profile,
+                                default_kind)
     if held is not profile:  # pragma: no cover - the entry keeps `held` alive, so ids cannot collide
         resolved = tuple(_resolve_all(project, profile, default_kind))
     return resolved
+
+
+def _held_resolution(
+    project: Project, profile: ScoringProfile, default_kind: IndicatorKind | None
+) -> tuple[ScoringProfile, tuple[ResolvedIndicator, ...]]:
+    return profile, tuple(_resolve_all(project, profile, default_kind))
 
 
 def _resolve_all(project: Project, profile: ScoringProfile, default_kind: IndicatorKind | None) -> list[ResolvedIndicator]:
@@ -85,7 +91,7 @@ _Node = tuple[tuple[str, ...], str | None, Decimal | None, tuple[int, ...], Deci
 
 def _tree(project: Project) -> tuple[_Node, ...]:
     """The project's inner nodes, as `group_paths` lists them (remembered per project object)."""
-    return per_object(project, "tree", lambda: _build_tree(project))
+    return per_object(project, "tree", _build_tree, project)
 
 
 def _build_tree(project: Project) -> tuple[_Node, ...]:
@@ -136,7 +142,7 @@ _UNLISTED = _Line(None, None, False, False, 0)  # a source the project does not 
 
 def _funds(project: Project) -> _Funds:
     """The project's `_Funds` (remembered per project object)."""
-    return per_object(project, "funds", lambda: _build_funds(project))
+    return per_object(project, "funds", _build_funds, project)
 
 
 def _build_funds(project: Project) -> _Funds:
