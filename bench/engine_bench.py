@@ -13,8 +13,9 @@ collector on as in any program:
 - loop        the same loop on projects the manifest loader already validated (their
               resolution is remembered per project object, as in `load_batch`, the
               generator and the collector, which all resolve before scoring);
-- many_cold / many   `evaluate_many(pairs, profile)` (cyclic GC paused during the call),
-              plus the young-generation collection it defers, timed with it;
+- many_cold / many   `evaluate_many(pairs, profile)` (the collector's full passes held back
+              during the call, its young ones running), plus a young-generation collection
+              right after it (what the call left young), timed with it;
 - loop_without_gc   `loop` with the cyclic collector disabled (diagnosis: its share of `loop`);
 - two_processes   the 100k split over 2 forked processes (data loaded before the fork),
               each running `evaluate_many` on its half: wall time until both finish.
@@ -132,7 +133,7 @@ def main() -> None:
 
     def many() -> None:
         results[:] = evaluate_many(pairs, profile)
-        gc.collect(1)  # the young-generation pass evaluate_many deferred
+        gc.collect(1)  # the young-generation pass over what evaluate_many left young
 
     out["loop_cold"] = timed(loop, args.reps, before=lambda: (results.clear(), clear_caches()))
     for p, _ in pairs:  # what the manifest loader's validation leaves behind

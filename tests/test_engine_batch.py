@@ -2,8 +2,8 @@
 
 - `resolve`'s cached fast path (indicators that raise no problem) equals the full resolution;
 - `resolve_project` remembers a resolution per project object, and forgets it with the object;
-- `evaluate_many` (garbage collector paused) equals `evaluate`, and the engine makes no
-  reference cycles, which is what makes pausing the collector safe;
+- `evaluate_many` (the collector's full passes held back) equals `evaluate`, and the engine makes no
+  reference cycles, which is what makes holding them back safe;
 - results built without validation equal validated ones; budget rows keep the table order.
 """
 
@@ -18,7 +18,7 @@ import pytest
 from perfeval_xl.api import load_batch
 from perfeval_xl.engine import ScoringProfile, evaluate, evaluate_many, resolve_project
 from perfeval_xl.engine import memo
-from perfeval_xl.engine.evaluate import budget_figures, budget_unfilled
+from perfeval_xl.engine.evaluate import budget_figures
 from perfeval_xl.engine.resolve import _resolve_full, resolve
 from perfeval_xl.model import (
     Band, FundInput, FundLine, Indicator, IndicatorKind, IndicatorResult, Project, ProjectInputs, ProjectResult,
@@ -89,26 +89,28 @@ def test_evaluate_many_equals_evaluate() -> None:
     assert gc.isenabled()
 
 
-def test_evaluate_many_leaves_the_deferred_collection_to_after_the_call() -> None:
-    """Nothing allocated once the collector is back on starts it inside the call (it would run twice)."""
+def test_evaluate_many_holds_back_full_collections_only() -> None:
+    """Young passes run during the call; full ones are held back, and the thresholds restored after it."""
     pairs = [(p, BATCH.inputs.get(p.id)) for p in BATCH.manifest.projects]
-    started: list[int] = []
+    during: list[tuple[int, tuple[int, int, int]]] = []
 
     def note(phase: str, info: dict) -> None:
         if phase == "start":
-            started.append(info["generation"])
+            during.append((info["generation"], gc.get_threshold()))
 
     gc.collect()
     threshold = gc.get_threshold()
-    gc.set_threshold(10)  # any allocation of a tracked object now starts a collection
+    gc.set_threshold(10, 1, 1)  # every few allocations of tracked objects start a collection
     gc.callbacks.append(note)
     try:
         results = evaluate_many(pairs, BATCH.profile)
-        during = len(started)
+        after = gc.get_threshold()
     finally:
         gc.callbacks.remove(note)
         gc.set_threshold(*threshold)
-    assert during == 0 and len(results) == len(pairs) and gc.isenabled()
+    assert during and {generation for generation, _ in during} <= {0, 1}
+    assert {held[:2] for _, held in during} == {(10, 1)} and all(held[2] > 10**9 for _, held in during)
+    assert after == (10, 1, 1) and len(results) == len(pairs)
 
 
 def test_engine_makes_no_reference_cycles() -> None:
@@ -166,4 +168,5 @@ def test_budget_sources_the_project_does_not_list_come_after_its_own() -> None:
     only_own = ProjectInputs(project_id="F", funds=(FundInput(source="市级", **amounts),))
     budget, findings = budget_figures(project, only_own, ScoringProfile())
     assert [row.source for row in budget.sources] == ["省级", "市级"]
-    assert budget_unfilled(project, only_own) == 2 and [f.code for f in findings] == ["INPUT_MISSING", "INPUT_MISSING"]
+    assert [f.code for f in findings] == ["INPUT_MISSING", "INPUT_MISSING"]
+    assert evaluate(project, only_own, ScoringProfile()).unfilled == 2

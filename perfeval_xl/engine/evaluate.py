@@ -14,18 +14,17 @@ from operator import attrgetter, is_
 from typing import NamedTuple
 
 from perfeval_xl.engine.memo import per_object
-from perfeval_xl.engine.indicator import FIELD_LABELS, IndicatorScorer, number_entry
+from perfeval_xl.engine.indicator import FIELD_LABELS, IndicatorScorer, locate, number_entry
 from perfeval_xl.engine.numbers import div, round_half_up
 from perfeval_xl.engine.profile import ScoringProfile
 from perfeval_xl.engine.resolve import ResolvedIndicator, resolve
 from perfeval_xl.engine.stated import FIGURE_LABELS, check_stated, check_stated_grade
 from perfeval_xl.findings import Finding, Location, finding
-from perfeval_xl.model.inputs import BLANK_INPUT
+from perfeval_xl.model.inputs import BLANK_INPUT, Entry
 from perfeval_xl.model import (
     BudgetFigures,
     EvaluatorSummary,
     FundFigures,
-    FundLine,
     GroupResult,
     IndicatorKind,
     IndicatorResult,
@@ -53,11 +52,17 @@ def _resolved(
     project: Project, profile: ScoringProfile, default_kind: IndicatorKind | None = None
 ) -> tuple[ResolvedIndicator, ...]:
     # Keyed by the profile's identity; the entry holds the profile, so that identity stays its own.
-    held, resolved = per_object(project, ("resolved", id(profile), default_kind),
-                                lambda: (profile, tuple(_resolve_all(project, profile, default_kind))))
+    held, resolved = per_object(project, ("resolved", id(profile), default_kind), _held_resolution, project, profile,
+                                default_kind)
     if held is not profile:  # pragma: no cover - the entry keeps `held` alive, so ids cannot collide
         resolved = tuple(_resolve_all(project, profile, default_kind))
     return resolved
+
+
+def _held_resolution(
+    project: Project, profile: ScoringProfile, default_kind: IndicatorKind | None
+) -> tuple[ScoringProfile, tuple[ResolvedIndicator, ...]]:
+    return profile, tuple(_resolve_all(project, profile, default_kind))
 
 
 def _resolve_all(project: Project, profile: ScoringProfile, default_kind: IndicatorKind | None) -> list[ResolvedIndicator]:
@@ -73,25 +78,23 @@ def _prefixes(path: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
 
 def group_paths(project: Project) -> list[tuple[str, ...]]:
     """Every inner node of the tree, in the order the leaves first reach it (preorder)."""
-    return list(_tree(project).paths)
+    return [node[0] for node in _tree(project)]
 
 
-class _Tree(NamedTuple):
-    """The inner nodes of a project's tree and what scoring needs of them, derived from the project alone."""
-
-    paths: tuple[tuple[str, ...], ...]  # every inner node, as group_paths lists them
-    codes: tuple[str | None, ...]  # per node: its declared group's code
-    declared_weights: tuple[Decimal | None, ...]  # per node: its declared group's points
-    leaves: tuple[tuple[int, ...], ...]  # per node: the positions of the indicators under it, in order
-    weights: tuple[Decimal, ...]  # per node: Σ weights of its leaves, as `_applicable_sums` adds them
+# An inner node of a project's tree and what scoring needs of it, derived from the project alone:
+# (path, code of its declared group, points of its declared group, positions of the indicators under it in
+# order, Σ weights of those leaves as `_applicable_sums` adds them, the weight its result shows when every leaf
+# counts: declared else Σ, that Σ when positive else None: the divisor of its 得分率).
+# A plain tuple of strings, numbers and None: the collector stops tracking it, and it stays out of its passes.
+_Node = tuple[tuple[str, ...], str | None, Decimal | None, tuple[int, ...], Decimal, Decimal, Decimal | None]
 
 
-def _tree(project: Project) -> _Tree:
-    """The project's `_Tree` (remembered per project object)."""
-    return per_object(project, "tree", lambda: _build_tree(project))
+def _tree(project: Project) -> tuple[_Node, ...]:
+    """The project's inner nodes, as `group_paths` lists them (remembered per project object)."""
+    return per_object(project, "tree", _build_tree, project)
 
 
-def _build_tree(project: Project) -> _Tree:
+def _build_tree(project: Project) -> tuple[_Node, ...]:
     leaves: dict[tuple[str, ...], list[int]] = {}
     for position, ind in enumerate(project.indicators):
         for node in _prefixes(ind.path):
@@ -99,41 +102,58 @@ def _build_tree(project: Project) -> _Tree:
     for group in project.groups:
         leaves.setdefault(group.path, [])
     by_path = {g.path: g for g in project.groups}
-    declared = [by_path.get(path) for path in leaves]
-    under = [tuple(positions) for positions in leaves.values()]
-    weights = [ZERO] * len(under)
-    for node, positions in enumerate(under):
+    nodes = []
+    for path, positions in leaves.items():
+        weight = ZERO
         for position in positions:
-            weight = project.indicators[position].weight
-            if weight is not None:
-                weights[node] += weight
-    # Tuples of strings, numbers and None only: the collector stops tracking them, and they stay out of its passes.
-    return _Tree(tuple(leaves), tuple(g.code if g else None for g in declared),
-                 tuple(g.weight if g else None for g in declared), tuple(under), tuple(weights))
+            leaf_weight = project.indicators[position].weight
+            if leaf_weight is not None:
+                weight += leaf_weight
+        group = by_path.get(path)
+        declared = group.weight if group else None
+        nodes.append((path, group.code if group else None, declared, tuple(positions), weight,
+                      weight if declared is None else declared, weight if weight > ZERO else None))
+    return tuple(nodes)
 
 
 class _Funds(NamedTuple):
     """The project's side of the budget table, derived from the project alone."""
 
-    lines: dict[str, FundLine]  # by source (the last line of a repeated source)
+    lines: dict[str, _Line]  # by source
     sources: tuple[str, ...]  # the lines' sources in table order
     order: dict[str, int]  # table position of each source
     annual: Decimal | None
     initial: Decimal | None
-    budgeted: tuple[FundLine, ...]  # lines with a budget, whose blank amounts count as unfilled
     zero_budget_matters: bool  # BUDGET_ZERO applies when the annual budget is not positive
+
+
+class _Line(NamedTuple):
+    """A source's line of the budget table (the last one of a repeated source)."""
+
+    initial: Decimal | None
+    annual: Decimal | None
+    budgeted: bool  # a blank amount of it is an input missing
+    positive: bool  # its annual budget is positive (its rates are defined)
+    unfilled: int  # how many of the project's lines are of this source and budgeted: each counts its blank amounts
+
+
+_UNLISTED = _Line(None, None, False, False, 0)  # a source the project does not list
 
 
 def _funds(project: Project) -> _Funds:
     """The project's `_Funds` (remembered per project object)."""
-    return per_object(project, "funds", lambda: _build_funds(project))
+    return per_object(project, "funds", _build_funds, project)
 
 
 def _build_funds(project: Project) -> _Funds:
-    lines = {f.source: f for f in project.funds}
+    last = {f.source: f for f in project.funds}
     order = {f.source: i for i, f in enumerate(project.funds)}
+    lines = {source: _Line(f.initial_budget, f.annual_budget, bool(f.annual_budget),
+                           f.annual_budget is not None and f.annual_budget > ZERO,
+                           sum(1 for g in project.funds if g.source == source and g.annual_budget))
+             for source, f in last.items()}
     return _Funds(lines, tuple(sorted(lines, key=_source_key(order))), order, project.annual_budget,
-                  project.initial_budget, tuple(f for f in project.funds if f.annual_budget),
+                  project.initial_budget,
                   bool(project.funds) or any(ind.kind is IndicatorKind.BUDGET for ind in project.indicators))
 
 
@@ -150,21 +170,21 @@ def evaluate(
     """Score `project` with `inputs` under `profile`. `resolved` may be passed to reuse a resolution."""
     inputs = inputs or ProjectInputs(project_id=project.id)
     resolved = resolved if resolved is not None else _resolved(project, profile)
-    findings: list[Finding] = []
-    budget, budget_findings = budget_figures(project, inputs, profile)
-    findings.extend(budget_findings)
+    budget, findings, unfilled = _budget(project, inputs, profile)
 
     score = IndicatorScorer(profile, project.id).score
     given = inputs.indicators
     amounts = (budget.annual_budget, budget.executed)
     results = [score(ind, given.get(ind.id) or BLANK_INPUT, amounts) for ind in resolved]
-    unfilled = budget_unfilled(project, inputs)
     for found in filter(None, map(_FINDINGS, results)):  # the few results with findings
         unfilled += sum(1 for f in found if f.code == "INPUT_MISSING")
         findings.extend(found)
 
-    groups = _groups(project, results)
-    total = _total(results, profile)
+    scores = list(map(_SCORE, results))
+    # Only a profile that allows it marks a leaf not applicable.
+    skipped = profile.allow_not_applicable and any(map(_NOT_APPLICABLE, results))
+    groups = _groups(project, results, scores, skipped)
+    total = _total(results, scores, skipped, profile)
     grade = profile.grade(total)
     evaluators, evaluator_findings = _evaluators(project, inputs, total)
     findings.extend(evaluator_findings)
@@ -176,38 +196,52 @@ def evaluate(
 def evaluate_many(
     items: Iterable[tuple[Project, ProjectInputs | None]], profile: ScoringProfile
 ) -> list[ProjectResult]:
-    """`evaluate` each (project, inputs) pair, with the cyclic garbage collector paused meanwhile.
+    """`evaluate` each (project, inputs) pair, with the cyclic garbage collector's full passes held back meanwhile.
 
     The engine creates no reference cycles (tests/test_engine_batch.py checks it), so
     nothing is left for the collector to find; but with a loaded batch of thousands of
     projects in memory, its automatic full passes over that heap cost as much as the
-    scoring itself. Objects made meanwhile are examined by the next automatic collection
-    after the call, once.
+    scoring itself. Its young passes still run: they walk the new results a few thousand
+    at a time while they are in the processor's cache, which costs less than one pass over
+    all of them after the call (or none during it), when they no longer are.
     """
-    with gc_paused():
+    with full_collections_held():
         return [evaluate(project, inputs, profile) for project, inputs in items]
 
 
-class gc_paused:  # noqa: N801 - used like a function, as contextlib.suppress is
-    """Pause automatic cyclic garbage collection (reference counting frees as usual).
+class full_collections_held:  # noqa: N801 - used like a function, as contextlib.suppress is
+    """Hold back the cyclic garbage collector's full passes; its young passes run as configured.
 
-    A class rather than a @contextmanager generator: leaving the generator raises a
-    StopIteration once the collector is back on, and allocating it starts the deferred
-    collection inside the call instead of after it (and a caller collecting right after
-    walked every new object twice).
+    The thresholds are restored on leaving (the held-back pass comes with a later collection).
+    A class rather than a @contextmanager generator, which would allocate a StopIteration
+    on leaving.
     """
 
     def __enter__(self) -> None:
-        self._was_enabled = gc.isenabled()
-        gc.disable()
+        self._thresholds = gc.get_threshold()
+        young, middle, _ = self._thresholds
+        gc.set_threshold(young, middle, _NEVER)
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:  # no *args: no tuple to allocate
-        if self._was_enabled:
-            gc.enable()
+        gc.set_threshold(*self._thresholds)
+
+
+_NEVER = 2**31 - 1  # the largest threshold the collector takes
 
 
 def budget_figures(project: Project, inputs: ProjectInputs, profile: ScoringProfile) -> tuple[BudgetFigures, list[Finding]]:
     """The budget table: one row per source and totals; a total stays blank while a needed source is blank."""
+    figures, findings, _ = _budget(project, inputs, profile)
+    return figures, findings
+
+
+class _Budget(NamedTuple):
+    figures: BudgetFigures
+    findings: list[Finding]
+    unfilled: int  # blank amounts of budgeted sources, which count as unfilled inputs
+
+
+def _budget(project: Project, inputs: ProjectInputs, profile: ScoringProfile) -> _Budget:
     findings: list[Finding] = []
     funds = _funds(project)
     annual = funds.annual
@@ -216,120 +250,129 @@ def budget_figures(project: Project, inputs: ProjectInputs, profile: ScoringProf
     sources = funds.sources
     if not given.keys() <= lines.keys():  # sources the project does not list come after its own
         sources = sorted(lines.keys() | given.keys(), key=_source_key(funds.order))
-    totals: dict[str, Decimal | None] = {"received": ZERO, "executed": ZERO}
+    received_total: Decimal | None = ZERO
+    executed_total: Decimal | None = ZERO
+    unfilled = 0
     rows: list[FundFigures] = []
     for source in sources:
-        line = lines.get(source)
-        budgeted = line is not None and bool(line.annual_budget)
-        values: dict[str, Decimal | None] = {}
+        line = lines.get(source, _UNLISTED)
         entry = given.get(source)
-        for field, raw in zip(_AMOUNTS, (entry.received, entry.executed) if entry is not None else (None, None)):
-            value, bad = number_entry(raw)
-            if bad is not None:
-                findings.append(finding("INPUT_NOT_NUMBER", _fund_loc(project, field, source), indicator=BUDGET_LABEL,
-                                        field=f"{source}{FIELD_LABELS[field]}", value=bad))
-                value, totals[field] = None, None
-            elif value is None:
-                if budgeted:
-                    findings.append(finding("INPUT_MISSING", _fund_loc(project, field, source), indicator=BUDGET_LABEL,
-                                            field=f"{source}{FIELD_LABELS[field]}"))
-                    totals[field] = None
-            elif value < ZERO:
-                findings.append(finding("NEGATIVE_INPUT", _fund_loc(project, field, source), indicator=BUDGET_LABEL,
-                                        field=f"{source}{FIELD_LABELS[field]}", value=value))
-                value, totals[field] = None, None
-            elif totals[field] is not None:
-                totals[field] += value
-            values[field] = value
-        rows.append(_fund_row(source, line, values["received"], values["executed"]))
+        received_raw, executed_raw = (entry.received, entry.executed) if entry is not None else (None, None)
+        received, counts = _amount(received_raw, line.budgeted, project, "received", source, findings)
+        if not counts:
+            received_total = None
+        elif received is not None and received_total is not None:
+            received_total += received
+        executed, counts = _amount(executed_raw, line.budgeted, project, "executed", source, findings)
+        if not counts:
+            executed_total = None
+        elif executed is not None and executed_total is not None:
+            executed_total += executed
+        if line.unfilled:
+            unfilled += line.unfilled * (_blank(received_raw) + _blank(executed_raw))
+        balance, arrival, execution = _derived(received, executed, line.annual, line.positive)
+        rows.append(_FundFigures(source=source, initial_budget=line.initial, annual_budget=line.annual,
+                                 received=received, executed=executed, balance=balance, arrival_rate=arrival,
+                                 execution_rate=execution))
     if inputs.stated_totals:
-        for field in ("received", "executed"):
+        for field, computed in (("received", received_total), ("executed", executed_total)):
             stated_total = inputs.stated_totals.get(field)
-            if stated_total is not None and totals[field] is not None and stated_total != totals[field]:
-                findings.append(finding("FUNDS_TOTAL_MISMATCH", Location(project_id=project.id, field=field),
-                                        field=FIELD_LABELS[field], stated=stated_total, computed=totals[field]))
+            if stated_total is not None and computed is not None and stated_total != computed:
+                findings.append(finding("FUNDS_TOTAL_MISMATCH", locate(project_id=project.id, field=field),
+                                        field=FIELD_LABELS[field], stated=stated_total, computed=computed))
 
-    received, executed = totals["received"], totals["executed"]
     positive_budget = annual is not None and annual > ZERO
     if not positive_budget and funds.zero_budget_matters:
-        findings.append(finding("BUDGET_ZERO", Location(project_id=project.id, field="annual_budget")))
+        findings.append(finding("BUDGET_ZERO", locate(project_id=project.id, field="annual_budget")))
     if positive_budget:
         limit = annual * profile.amount_unit_slip_ratio
-        for field, value in (("executed", executed), ("received", received)):
+        for field, value in (("executed", executed_total), ("received", received_total)):
             if value is not None and value > limit:
-                findings.append(finding("AMOUNT_UNIT_SLIP", Location(project_id=project.id, field=field),
+                findings.append(finding("AMOUNT_UNIT_SLIP", locate(project_id=project.id, field=field),
                                         field=FIELD_LABELS[field], value=value, budget=annual,
                                         ratio=round_half_up(div(value, annual), 0)))
-    total_row = _fund_row("合计", None, received, executed, initial=funds.initial, annual=annual)
-    figures = _BudgetFigures(sources=tuple(rows), initial_budget=total_row.initial_budget,
-                      annual_budget=total_row.annual_budget, received=received, executed=executed,
-                      balance=total_row.balance, arrival_rate=total_row.arrival_rate,
-                      execution_rate=total_row.execution_rate)
-    return figures, findings
+    balance, arrival, execution = _derived(received_total, executed_total, annual, positive_budget)
+    figures = _BudgetFigures(sources=tuple(rows), initial_budget=funds.initial, annual_budget=annual,
+                             received=received_total, executed=executed_total, balance=balance, arrival_rate=arrival,
+                             execution_rate=execution)
+    return _Budget(figures, findings, unfilled)
 
 
-_AMOUNTS = ("received", "executed")
+def _amount(
+    raw: Entry, budgeted: bool, project: Project, field: str, source: str, findings: list[Finding]
+) -> tuple[Decimal | None, bool]:
+    """(the amount if usable, whether the total over sources can still be added up); findings added to `findings`."""
+    if type(raw) is Decimal and raw.is_finite() and raw >= ZERO:  # the usual entry, taken as it is
+        return raw, True
+    value, bad = number_entry(raw)
+    if bad is not None:
+        findings.append(finding("INPUT_NOT_NUMBER", _fund_loc(project, field, source), indicator=BUDGET_LABEL,
+                                field=f"{source}{FIELD_LABELS[field]}", value=bad))
+        return None, False
+    if value is None:
+        if not budgeted:
+            return None, True
+        findings.append(finding("INPUT_MISSING", _fund_loc(project, field, source), indicator=BUDGET_LABEL,
+                                field=f"{source}{FIELD_LABELS[field]}"))
+        return None, False
+    if value < ZERO:
+        findings.append(finding("NEGATIVE_INPUT", _fund_loc(project, field, source), indicator=BUDGET_LABEL,
+                                field=f"{source}{FIELD_LABELS[field]}", value=value))
+        return None, False
+    return value, True
+
+
+def _blank(raw: Entry) -> bool:
+    """Nothing entered (text in an amount cell is an error of its own, not an unfilled input)."""
+    # Not `number_entry(raw) == (None, None)` for a number: comparing a Decimal with None costs an ABC check.
+    return raw is None or not isinstance(raw, Decimal) and number_entry(raw) == (None, None)
 
 
 def _fund_loc(project: Project, field: str, source: str) -> Location:
-    return Location(project_id=project.id, field=f"{field}:{source}")
+    return locate(project_id=project.id, field=f"{field}:{source}")
 
 
-def _fund_row(
-    source: str,
-    line: FundLine | None,
-    received: Decimal | None,
-    executed: Decimal | None,
-    initial: Decimal | None = None,
-    annual: Decimal | None = None,
-) -> FundFigures:
-    """结余 = 到位 − 执行, 到位率 = 到位 / 全年预算数, 执行率 = 执行 / 全年预算数 (uncapped)."""
-    if line is not None:
-        initial, annual = line.initial_budget, line.annual_budget
-    positive = annual is not None and annual > ZERO
-    return _FundFigures(source=source, initial_budget=initial, annual_budget=annual, received=received,
-                   executed=executed,
-                   balance=received - executed if received is not None and executed is not None else None,
-                   arrival_rate=div(received, annual) if received is not None and positive else None,
-                   execution_rate=div(executed, annual) if executed is not None and positive else None)
+def _derived(
+    received: Decimal | None, executed: Decimal | None, annual: Decimal | None, positive: bool
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """(结余 = 到位 − 执行, 到位率 = 到位 / 全年预算数, 执行率 = 执行 / 全年预算数, uncapped); `positive`: 全年预算数 > 0."""
+    return (received - executed if received is not None and executed is not None else None,
+            div(received, annual) if received is not None and positive else None,
+            div(executed, annual) if executed is not None and positive else None)
 
 
-def budget_unfilled(project: Project, inputs: ProjectInputs) -> int:
-    """Blank executed/received amounts of budgeted sources count as unfilled inputs."""
-    budgeted = _funds(project).budgeted
-    if not budgeted:
-        return 0
-    given = {f.source: f for f in inputs.funds}
-    count = 0
-    for line in budgeted:
-        entry = given.get(line.source)
-        if entry is None:
-            count += 2
-            continue
-        for value in (entry.received, entry.executed):
-            # Text in an amount cell is an error of its own, not an unfilled input.
-            if number_entry(value) == (None, None):
-                count += 1
-    return count
+def _groups(
+    project: Project, results: list[IndicatorResult], scores: list[Decimal | None], skipped: bool
+) -> list[GroupResult]:
+    """Σ weights and Σ rounded scores of the applicable leaves under each inner node.
 
-
-def _groups(project: Project, results: list[IndicatorResult]) -> list[GroupResult]:
-    """Σ weights and Σ rounded scores of the applicable leaves under each inner node."""
+    `scores` are the leaves' scores; `skipped` says whether some leaf is not applicable.
+    """
     tree = _tree(project)
-    scores = list(map(_SCORE, results))
-    if any(map(_NOT_APPLICABLE, results)) or any(map(_IS_NONE, scores)):
-        sums = [_applicable_sums(results, leaves) for leaves in tree.leaves]
-    else:  # the usual case: every leaf counts and has a score; Σ as `_applicable_sums` adds, ZERO first
-        score_at = scores.__getitem__
-        sums = [(weight, sum(map(score_at, leaves), ZERO)) for weight, leaves in zip(tree.weights, tree.leaves)]
-    return [_GroupResult(path=path, code=code, weight=weight_sum if declared is None else declared, score=score,
-                         rate=div(score, weight_sum) if score is not None and weight_sum > ZERO else None)
-            for path, code, declared, (weight_sum, score) in zip(tree.paths, tree.codes, tree.declared_weights, sums)]
+    if skipped:
+        groups = []
+        for path, code, declared, leaves, _, _, _ in tree:
+            weight_sum, score = _applicable_sums(results, leaves)
+            groups.append(_GroupResult(path=path, code=code, weight=weight_sum if declared is None else declared,
+                                       score=score,
+                                       rate=div(score, weight_sum) if score is not None and weight_sum > ZERO else None))
+        return groups
+    # Every leaf counts: the tree's weights apply, and a node's score is Σ as `_applicable_sums` adds, ZERO first.
+    score_at = scores.__getitem__
+    if any(map(_IS_NONE, scores)):  # a blank leaf leaves the nodes above it blank
+        sums = [None if any(map(_IS_NONE, picked)) else sum(picked, ZERO)
+                for picked in (list(map(score_at, node[3])) for node in tree)]
+    else:
+        sums = [sum(map(score_at, node[3]), ZERO) for node in tree]
+    return [_GroupResult(path=path, code=code, weight=shown, score=score,
+                         rate=None if score is None or divisor is None else div(score, divisor))
+            for (path, code, _, _, _, shown, divisor), score in zip(tree, sums)]
 
 
-_NOT_APPLICABLE = attrgetter("not_applicable")
 _SCORE = attrgetter("score")
+_NOT_APPLICABLE = attrgetter("not_applicable")
 _FINDINGS = attrgetter("findings")
+_WEIGHT = attrgetter("weight")
 _IS_NONE = partial(is_, None)  # rather than `None in`: comparing a Decimal with None costs an ABC check each time
 
 
@@ -347,19 +390,30 @@ def _applicable_sums(results: list[IndicatorResult], leaves: tuple[int, ...]) ->
     return weight_sum, score
 
 
-def _total(results: list[IndicatorResult], profile: ScoringProfile) -> Decimal | None:
-    total = weights = ZERO
-    applicable = False
-    for r in results:
-        if r.not_applicable:
-            continue
-        if r.score is None:
+def _total(
+    results: list[IndicatorResult], scores: list[Decimal | None], skipped: bool, profile: ScoringProfile
+) -> Decimal | None:
+    """Σ rounded scores, rescaled when not-applicable leaves are allowed; `scores`, `skipped` as for `_groups`."""
+    if skipped:
+        total = weights = ZERO
+        applicable = False
+        for r in results:
+            if r.not_applicable:
+                continue
+            if r.score is None:
+                return None
+            applicable = True
+            total += r.score
+            weights += r.weight
+        if not applicable:
             return None
-        applicable = True
-        total += r.score
-        weights += r.weight
-    if not applicable:
-        return None
+    else:
+        if not scores or any(map(_IS_NONE, scores)):
+            return None
+        total = sum(scores, ZERO)
+        if not profile.allow_not_applicable:
+            return total
+        weights = sum(map(_WEIGHT, results), ZERO)
     if not profile.allow_not_applicable:
         return total
     if weights <= ZERO:
@@ -374,9 +428,13 @@ def _evaluators(
     findings: list[Finding] = []
     scores: list[Decimal] = []
     for position, evaluator in enumerate(inputs.evaluators):
-        value, bad = number_entry(evaluator.score)
+        value = evaluator.score
+        if type(value) is Decimal and value.is_finite() and ZERO <= value <= HUNDRED:  # the usual entry
+            scores.append(value)
+            continue
+        value, bad = number_entry(value)
         if bad is not None or (value is not None and not ZERO <= value <= HUNDRED):
-            loc = Location(project_id=project.id, field=f"evaluator:{position}")
+            loc = locate(project_id=project.id, field=f"evaluator:{position}")
             findings.append(finding("EVALUATOR_SCORE_INVALID", loc, name=evaluator.name, value=bad or value))
         elif value is not None:
             scores.append(value)
@@ -384,9 +442,9 @@ def _evaluators(
         return _EvaluatorSummary(count=0, mean=None, minimum=None, maximum=None), findings
     mean = div(sum(scores, ZERO), Decimal(len(scores)))
     summary = _EvaluatorSummary(count=len(scores), mean=mean, minimum=min(scores), maximum=max(scores))
-    if total is not None and round_half_up(mean, 2) != total:
-        findings.append(finding("EVALUATOR_MEAN_DIFFERS", Location(project_id=project.id, field="evaluators"),
-                                mean=round_half_up(mean, 2), range=summary.spread, total=total))
+    if total is not None and (shown := round_half_up(mean, 2)) != total:
+        findings.append(finding("EVALUATOR_MEAN_DIFFERS", locate(project_id=project.id, field="evaluators"),
+                                mean=shown, range=summary.spread, total=total))
     return summary, findings
 
 
@@ -406,7 +464,7 @@ def _stated(
     by_name = {g.name: g for g in groups}
     out: list[Finding] = []
     for position, stated in enumerate(inputs.stated):
-        loc = Location(project_id=project.id, indicator_id=stated.indicator_id, field=f"stated:{position}")
+        loc = locate(project_id=project.id, indicator_id=stated.indicator_id, field=f"stated:{position}")
         figure = stated.figure
         if figure == "grade":
             out.extend(check_stated_grade(stated.text, grade, loc))

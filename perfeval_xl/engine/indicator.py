@@ -48,6 +48,7 @@ QUALITATIVE, BANDED, DEDUCTION, DIRECT = (IndicatorKind.QUALITATIVE, IndicatorKi
                                           IndicatorKind.DIRECT)
 _QUANTITATIVE = frozenset({POSITIVE, REVERSE, EQUAL, DEDUCTION, BANDED})
 _result = trusted(IndicatorResult)  # values built here, of the declared types: no validation needed
+locate = trusted(Location)  # locations of the engine's findings, from its own strings
 
 
 class IndicatorScorer:
@@ -58,13 +59,18 @@ class IndicatorScorer:
         self.project_id = project_id
         # The members are str, equal and hashed as their values: a set answers `kind in` faster than the tuple.
         self._reason_required = frozenset(profile.reason_required_kinds)
+        # Options read for every indicator, bound once: reading a pydantic model's attribute goes through its hook.
+        self._places = profile.score_places
+        self._percent_slip = profile.percent_slip_threshold
+        self._over = profile.over_threshold
+        self._strict_operators = profile.strict_operators
+        self._equal_flag = profile.equal_flag_mismatch
 
     def _loc(self, ind: ResolvedIndicator, field: str) -> Location:
-        return Location(project_id=self.project_id, indicator_id=ind.id, field=field)
+        return locate(project_id=self.project_id, indicator_id=ind.id, field=field)
 
     def _read(self, ind: ResolvedIndicator, entry: Entry, field: str, findings: list[Finding]) -> Decimal | None:
-        if type(entry) is Decimal and entry.is_finite() and entry >= ZERO:  # the usual entry, taken as it is
-            return entry
+        """The entry as a usable number, else None with the finding about it."""
         value, bad_text = number_entry(entry)
         label = FIELD_LABELS.get(field, field)
         if bad_text is not None:
@@ -84,11 +90,10 @@ class IndicatorScorer:
         self, ind: ResolvedIndicator, inp: IndicatorInput, budget: tuple[Decimal | None, Decimal | None] = (None, None)
     ) -> IndicatorResult:
         """Score `ind`. For the budget kind, `budget` is (A, B) from the budget table."""
-        profile = self.profile
         findings: list[Finding] = []
         if inp.not_applicable:
             label = ind.indicator.label
-            if profile.allow_not_applicable:
+            if self.profile.allow_not_applicable:
                 findings.append(finding("INDICATOR_NOT_APPLICABLE", self._loc(ind, "not_applicable"), indicator=label))
                 return _result(indicator_id=ind.id, kind=ind.kind, weight=ind.weight, not_applicable=True,
                                findings=tuple(findings))
@@ -106,7 +111,9 @@ class IndicatorScorer:
         scored: rules.Scored | None = None
         band: str | None = None
         if kind in _QUANTITATIVE:
-            b = self._read(ind, inp.actual, "actual", findings)
+            b = inp.actual
+            if not (type(b) is Decimal and b.is_finite() and b >= ZERO):  # the usual entry is taken as it is
+                b = self._read(ind, b, "actual", findings)
             if b is not None:
                 if kind is BANDED:
                     scored = rules.banded(ind, b, w)
@@ -116,29 +123,32 @@ class IndicatorScorer:
                                                 value=b, bands=bands))
                         scored = None
                 else:
-                    scored = rules.quantitative(ind, b, profile)
+                    scored = rules.quantitative(ind, b, self.profile)
         elif kind is DIRECT:
-            b = self._read(ind, inp.score, "score", findings)
+            b = inp.score
+            if not (type(b) is Decimal and b.is_finite() and b >= ZERO):
+                b = self._read(ind, b, "score", findings)
             if b is not None:
                 if b > w:
                     findings.append(finding("SCORE_ABOVE_WEIGHT", self._loc(ind, "score"), indicator=ind.indicator.label,
                                             score=b, weight=w))
                 else:
-                    scored = rules.Scored(None, b, b >= w)
+                    scored = rules.scored((None, b, b >= w, None))
         elif kind is QUALITATIVE:
             scored, b, band = self._qualitative(ind, inp, w, findings)
         else:  # the budget kind, the one left
             a, b = budget
             if a is not None and b is not None and a > ZERO:
-                scored = rules.budget(a, b, w, profile)
+                scored = rules.budget(a, b, w, self.profile)
 
         if scored is None or scored.raw_score is None:
             return _result(indicator_id=ind.id, kind=kind, weight=w, target=a, actual=b, band=band,
                            findings=tuple(findings))
-        score = round_half_up(scored.raw_score, profile.score_places)
-        self._after_scoring(ind, inp, a, b, w, score, scored, findings)
-        return _result(indicator_id=ind.id, kind=kind, weight=w, target=a, actual=b, rate=scored.rate, score=score,
-                       met=scored.met, band=scored.band, findings=tuple(findings))
+        rate, raw, met, scored_band = scored
+        score = round_half_up(raw, self._places)
+        self._after_scoring(ind, inp.reason, a, b, w, score, met, findings)
+        return _result(indicator_id=ind.id, kind=kind, weight=w, target=a, actual=b, rate=rate, score=score,
+                       met=met, band=scored_band, findings=tuple(findings))
 
     def _qualitative(
         self, ind: ResolvedIndicator, inp: IndicatorInput, w: Decimal, findings: list[Finding]
@@ -164,43 +174,46 @@ class IndicatorScorer:
                                     tier=tier.name, low=low, high=high, score=s))
             return None, s, tier.name
         top = tier.name == profile.qualitative_tiers[0].name
-        return rules.Scored(rate=None, raw_score=s, met=top, band=tier.name), s, tier.name
+        return rules.scored((None, s, top, tier.name)), s, tier.name
 
     def _after_scoring(
         self,
         ind: ResolvedIndicator,
-        inp: IndicatorInput,
+        reason: str | None,
         a: Decimal | None,
         b: Decimal | None,
         w: Decimal,
         score: Decimal,
-        scored: rules.Scored,
+        met: bool,
         out: list[Finding],
     ) -> None:
         """The checks that need a score (reasons, over-achievement, strict bounds, slips), added to `out`."""
-        profile = self.profile
         kind = ind.kind
-        reason = inp.reason.strip() if inp.reason else ""
+        reason = reason.strip() if reason else ""
 
-        if kind in _QUANTITATIVE and ind.target.is_percent and b is not None and b > profile.percent_slip_threshold:
+        if kind in _QUANTITATIVE and b is not None and ind.target.is_percent and b > self._percent_slip:
             out.append(finding("PERCENT_UNIT_SLIP", self._loc(ind, "actual"), indicator=ind.indicator.label, value=b,
                                percent=f"{format(round_half_up(b * 100, 2), 'f')}%"))
         if ind.strict and a is not None and b == a and (kind is POSITIVE or kind is REVERSE):
-            if not profile.strict_operators:
+            if not self._strict_operators:
                 out.append(finding("STRICT_AT_BOUNDARY", self._loc(ind, "actual"), indicator=ind.indicator.label,
                                    target=ind.target.raw))
-        # Over-achieved: B ≥ t × A where more is better, B ≤ A / t where less is better.
-        if not reason and a is not None and b is not None and a > ZERO and (
-                (kind is POSITIVE or kind is EQUAL) and b >= mul(profile.over_threshold, a)
-                or kind is REVERSE and b <= div(a, profile.over_threshold)):
-            out.append(finding("OVER_ACHIEVEMENT", self._loc(ind, "reason"), indicator=ind.indicator.label, actual=b,
-                               target=ind.target.raw or a, threshold=profile.over_threshold))
-        if not reason and kind in self._reason_required and (score < w or not scored.met):
-            out.append(finding("REASON_MISSING", self._loc(ind, "reason"), indicator=ind.indicator.label, score=score, weight=w))
-        if reason and score == w:
-            phrase = next((p for p in profile.unmet_phrases if p in reason), None)
-            if phrase:
-                out.append(finding("FULL_MARKS_REASON_UNMET", self._loc(ind, "reason"), indicator=ind.indicator.label,
-                                   phrase=phrase))
-        if profile.equal_flag_mismatch and kind is EQUAL and a is not None and b != a:
-            out.append(finding("EQUAL_MISMATCH", self._loc(ind, "actual"), indicator=ind.indicator.label, target=a, value=b))
+        if reason:
+            if score == w:
+                phrase = next((p for p in self.profile.unmet_phrases if p in reason), None)
+                if phrase:
+                    out.append(finding("FULL_MARKS_REASON_UNMET", self._loc(ind, "reason"),
+                                       indicator=ind.indicator.label, phrase=phrase))
+        else:
+            # Over-achieved: B ≥ t × A where more is better, B ≤ A / t where less is better.
+            if a is not None and b is not None and a > ZERO and (
+                    (kind is POSITIVE or kind is EQUAL) and b >= mul(self._over, a)
+                    or kind is REVERSE and b <= div(a, self._over)):
+                out.append(finding("OVER_ACHIEVEMENT", self._loc(ind, "reason"), indicator=ind.indicator.label,
+                                   actual=b, target=ind.target.raw or a, threshold=self._over))
+            if kind in self._reason_required and (score < w or not met):
+                out.append(finding("REASON_MISSING", self._loc(ind, "reason"), indicator=ind.indicator.label,
+                                   score=score, weight=w))
+        if self._equal_flag and kind is EQUAL and a is not None and b != a:
+            out.append(finding("EQUAL_MISMATCH", self._loc(ind, "actual"), indicator=ind.indicator.label, target=a,
+                               value=b))

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, TypeVarTuple, Unpack
 
 T = TypeVar("T")
+Ts = TypeVarTuple("Ts")
 
 # id(project) → (weak reference to the project, {key: value})
 _ENTRIES: dict[int, tuple[weakref.ref, dict[Hashable, Any]]] = {}
@@ -26,8 +27,8 @@ def _forget(ref: weakref.ref, ident: int) -> None:
         del _ENTRIES[ident]
 
 
-def per_object(obj: object, key: Hashable, compute: Callable[[], T]) -> T:
-    """`compute()` the first time (obj, key) is asked for while `obj` lives; the same value after that.
+def per_object(obj: object, key: Hashable, compute: Callable[[Unpack[Ts]], T], *args: Unpack[Ts]) -> T:
+    """`compute(*args)` the first time (obj, key) is asked for while `obj` lives; the same value after that.
 
     The value must be immutable (callers share it). `key` must hold only objects that
     stay alive at least as long as the cached value is used (profiles, enum members).
@@ -42,7 +43,7 @@ def per_object(obj: object, key: Hashable, compute: Callable[[], T]) -> T:
     try:
         return values[key]
     except KeyError:
-        value = values[key] = compute()
+        value = values[key] = compute(*args)
         return value
 
 

@@ -8,7 +8,9 @@ The caller (engine.indicator) handles blanks, negatives and findings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import NamedTuple
 
 from perfeval_xl.engine.numbers import div, mul, round_half_up
@@ -27,6 +29,11 @@ class Scored(NamedTuple):  # a tuple: one is made for every scored indicator
     band: str | None = None
 
 
+# scored((rate, raw_score, met, band)): a Scored made in C; the generated constructor is a Python
+# function, and with keywords it costs as much as the rule itself.
+scored: Callable[[tuple[Decimal | None, Decimal | None, bool, str | None]], Scored] = partial(tuple.__new__, Scored)
+
+
 def _capped(rate: Decimal, weight: Decimal, profile: ScoringProfile) -> Decimal:
     """min(rate, 1) × w, with 0 as the floor (a linear reverse rate can go negative)."""
     r = round_half_up(rate, profile.rate_places) if profile.round_rate_first else rate
@@ -41,9 +48,9 @@ def positive(a: Decimal, b: Decimal, w: Decimal, strict_met: bool, profile: Scor
     """B ≥ A → w; else B/A × w. A = 0 is met by any non-negative B."""
     met = b > a if strict_met else b >= a
     if a == ZERO:
-        return Scored(rate=None, raw_score=w, met=met)
+        return scored((None, w, met, None))
     rate = div(b, a)
-    return Scored(rate=rate, raw_score=_capped(rate, w, profile), met=met)
+    return scored((rate, _capped(rate, w, profile), met, None))
 
 
 def reverse(a: Decimal, b: Decimal, w: Decimal, strict_met: bool, variant: str, profile: ScoringProfile) -> Scored:
@@ -54,19 +61,19 @@ def reverse(a: Decimal, b: Decimal, w: Decimal, strict_met: bool, variant: str, 
     met = b < a if strict_met else b <= a
     if variant == "linear":
         if a == ZERO:
-            return Scored(rate=None, raw_score=w if b <= a else ZERO, met=met)
+            return scored((None, w if b <= a else ZERO, met, None))
         rate = ONE - div(b - a, a)
-        return Scored(rate=rate if b > ZERO else None, raw_score=_capped(rate, w, profile), met=met)
+        return scored((rate if b > ZERO else None, _capped(rate, w, profile), met, None))
     if b == ZERO:
-        return Scored(rate=None, raw_score=w, met=met)
+        return scored((None, w, met, None))
     rate = div(a, b)
-    return Scored(rate=rate if a > ZERO else None, raw_score=_capped(rate, w, profile), met=met)
+    return scored((rate if a > ZERO else None, _capped(rate, w, profile), met, None))
 
 
 def equal(a: Decimal, b: Decimal, w: Decimal, profile: ScoringProfile) -> Scored:
     """A = 0: B ≤ 0 → w else 0. A > 0: as positive."""
     if a == ZERO:
-        return Scored(rate=None, raw_score=w if b <= ZERO else ZERO, met=b <= ZERO)
+        return scored((None, w if b <= ZERO else ZERO, b <= ZERO, None))
     return positive(a, b, w, False, profile)
 
 
@@ -76,23 +83,23 @@ def deduction(ind: ResolvedIndicator, a: Decimal, b: Decimal, w: Decimal) -> Sco
     assert rule is not None  # guarded by ResolvedIndicator.scorable
     gap = a - b if rule.shortfall else b - a
     if gap <= ZERO:
-        return Scored(rate=None, raw_score=w, met=True)
+        return scored((None, w, True, None))
     lost = mul(div(gap, rule.step), rule.points)
-    return Scored(rate=None, raw_score=max(w - lost, ZERO), met=False)
+    return scored((None, max(w - lost, ZERO), False, None))
 
 
 def banded(ind: ResolvedIndicator, b: Decimal, w: Decimal) -> Scored:
     """Bands tried best to worst; the first that contains B gives its fraction of w."""
     for position, band in enumerate(ind.bands):
         if band.interval is not None and band.interval.contains(b):
-            return Scored(rate=None, raw_score=mul(band.fraction, w), met=position == 0, band=band.label)
-    return Scored(rate=None, raw_score=None, met=False)
+            return scored((None, mul(band.fraction, w), position == 0, band.label))
+    return scored((None, None, False, None))
 
 
 def budget(a: Decimal, b: Decimal, w: Decimal, profile: ScoringProfile) -> Scored:
     """预算执行率: min(B/A, 1) × w with A = 全年预算数, B = 全年执行数."""
     rate = div(b, a)
-    return Scored(rate=rate, raw_score=_capped(rate, w, profile), met=b >= a)
+    return scored((rate, _capped(rate, w, profile), b >= a, None))
 
 
 def quantitative(ind: ResolvedIndicator, b: Decimal, profile: ScoringProfile) -> Scored:
