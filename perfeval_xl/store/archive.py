@@ -104,15 +104,17 @@ class Archive:
         """Archive `source` unless its content is already archived (then nothing is written)."""
         return self.put_all([source])[0]
 
-    def put_all(self, sources: Sequence[Path]) -> list[ArchivedFile]:
+    def put_all(self, sources: Sequence[Path], hashes: Sequence[str] | None = None) -> list[ArchivedFile]:
         """`put` for several files, in order. The copies are made durable together: every copy
         is written to .incoming, then one filesystem sync, then the renames into place, then
-        one more sync; not two fsyncs per file (each forces a journal commit: ~1–5 ms)."""
+        one more sync; not two fsyncs per file (each forces a journal commit: ~1–5 ms).
+        `hashes`: the sources' SHA-256 when the caller has just computed them (not read again
+        before copying; a copy whose bytes differ still fails with STORE_ARCHIVE_CHANGED)."""
         staged: dict[str, tuple[Path, Path]] = {}  # sha256 → (source, its copy in .incoming)
         found: list[tuple[str, int, Path]] = []  # per source: sha256, size, archived path
         try:
-            for source in map(Path, sources):
-                found.append(self._stage(source, staged))
+            for index, source in enumerate(map(Path, sources)):
+                found.append(self._stage(source, staged, hashes[index] if hashes is not None else None))
             self._commit(staged)
         finally:
             for _, temp in staged.values():
@@ -124,10 +126,12 @@ class Archive:
             staged.pop(sha256, None)  # a second source with the same content created nothing
         return entries
 
-    def _stage(self, source: Path, staged: dict[str, tuple[Path, Path]]) -> tuple[str, int, Path]:
-        """Hash `source`; copy it to .incoming unless archived (or staged) already. Its archive path."""
+    def _stage(self, source: Path, staged: dict[str, tuple[Path, Path]],
+               known: str | None) -> tuple[str, int, Path]:
+        """Hash `source` (unless `known`); copy it to .incoming unless archived (or staged) already.
+        Its archive path."""
         try:
-            expected, size = sha256_file(source)
+            expected, size = (known, source.stat().st_size) if known is not None else sha256_file(source)
             if expected in staged:
                 return expected, size, self._target(expected, staged[expected][0])
             found = self._intact(expected)
@@ -155,16 +159,17 @@ class Archive:
             if not staged:
                 return
             _sync([temp for _, temp in staged.values()])  # the bytes before any name points at them
-            shards = set()
+            targets = {sha256: self._target(sha256, source) for sha256, (source, _) in staged.items()}
+            shards = {target.parent for target in targets.values()}
+            missing = [shard for shard in sorted(shards) if not shard.is_dir()]
+            for shard in missing:
+                shard.mkdir()
+            if missing:
+                fsync_dir(self.root)  # the new shards' entries, once, before any name in them
             for sha256, (source, temp) in staged.items():
                 name = source.name
-                target = self._target(sha256, source)
-                if not target.parent.is_dir():
-                    target.parent.mkdir()
-                    fsync_dir(self.root)
                 os.chmod(temp, 0o444)
-                os.replace(temp, target)
-                shards.add(target.parent)
+                os.replace(temp, targets[sha256])
             _sync(sorted(shards))
         except OSError as exc:
             raise StoreError("STORE_ARCHIVE_FAILED", name=name, path=self.root,
