@@ -10,8 +10,10 @@ the archived copy.
 from __future__ import annotations
 
 import base64
+import gc
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
@@ -151,7 +153,7 @@ def collect(options: CollectOptions, progress: Progress | None = None) -> Collec
                                                          "receipts": str(options.receipts or ""),
                                                          "batch_id": batch_id, **inputs})
             actions: list[str] = []
-            with BackgroundWriter() as writer:
+            with _long_lived_frozen(), BackgroundWriter() as writer:
                 if roster is not None and issued is not None:
                     writer.submit(import_manifest_projects, store, roster)
                     writer.submit(_import_register, store, issued, batch_id, run_id)
@@ -174,6 +176,18 @@ def collect(options: CollectOptions, progress: Progress | None = None) -> Collec
         store.close()
     return CollectResult(run_id=run_id, batch_id=batch_id, files=len(files), new=len(fresh),
                          counts=counts, exports=exports)
+
+
+@contextmanager
+def _long_lived_frozen() -> Iterator[None]:
+    """Leave what is alive now (modules, the register index, the file lists) out of the cyclic
+    collector's passes while checking and storing: otherwise every full pass walks it again,
+    about a sixth of this process's CPU at 1,000 returns and more at 10,000. Unfrozen after."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _record_known(store: Store, run_id: int, files: list[tuple[str, str, tuple[Receipt, ...]]],
