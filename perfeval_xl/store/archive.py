@@ -71,9 +71,11 @@ class Archive:
         if not _SHA256.fullmatch(sha256):
             raise ValueError(f"not a lower-case hex SHA-256: {sha256!r}")
         shard = self.root / sha256[:2]
-        if not shard.is_dir():
+        try:
+            names = sorted(os.listdir(shard))  # names, not paths: a path each cost more than the search
+        except (FileNotFoundError, NotADirectoryError):
             return None
-        return next((c for c in sorted(shard.iterdir()) if _content_hash(c.name) == sha256), None)
+        return next((shard / name for name in names if _content_hash(name) == sha256), None)
 
     def contents(self) -> dict[str, Path]:
         """SHA-256 → archived file, for everything archived (one listing per shard, not one per file)."""
@@ -115,7 +117,7 @@ class Archive:
         try:
             for index, source in enumerate(map(Path, sources)):
                 found.append(self._stage(source, staged, hashes[index] if hashes is not None else None))
-            self._commit(staged)
+            self._commit(staged, {sha256: path for sha256, _, path in found})
         finally:
             for _, temp in staged.values():
                 temp.unlink(missing_ok=True)
@@ -152,15 +154,14 @@ class Archive:
     def _target(self, sha256: str, source: Path) -> Path:
         return self.root / sha256[:2] / f"{sha256}{archive_suffix(source.name)}"
 
-    def _commit(self, staged: dict[str, tuple[Path, Path]]) -> None:
+    def _commit(self, staged: dict[str, tuple[Path, Path]], targets: dict[str, Path]) -> None:
         """Sync the staged copies, rename each into place (read-only), then sync the renames."""
         name = next((source.name for source, _ in staged.values()), "")
         try:
             if not staged:
                 return
             _sync([temp for _, temp in staged.values()])  # the bytes before any name points at them
-            targets = {sha256: self._target(sha256, source) for sha256, (source, _) in staged.items()}
-            shards = {target.parent for target in targets.values()}
+            shards = {targets[sha256].parent for sha256 in staged}
             missing = [shard for shard in sorted(shards) if not shard.is_dir()]
             for shard in missing:
                 shard.mkdir()
