@@ -45,7 +45,7 @@ class ExactDecimal(TypeDecorator[Decimal]):
         self.label = label
         self._quantum = Decimal(1).scaleb(-scale)
         # Equal numbers round alike, and a batch's rows repeat few distinct figures (weights, scores).
-        self._bound = lru_cache(maxsize=1 << 14)(self._round)
+        self._bound = lru_cache(maxsize=1 << 12)(self._round)
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
