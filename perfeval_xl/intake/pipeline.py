@@ -32,7 +32,8 @@ from perfeval_xl.findings import Finding, Location, Severity, finding
 from perfeval_xl.intake.bind import allowed_ranges, bind, definition_from_meta, issued_layout_for
 from perfeval_xl.intake.checks.context import CheckContext, run_checks
 from perfeval_xl.intake.checks.runners import IDENTITY_CHECKS, RECOMPUTE_CHECKS, STRUCTURE_CHECKS, VALUE_CHECKS
-from perfeval_xl.intake.isolation import IsolatedPool, IsolationLimits, Outcome, ProgressCallback, in_input_order
+from perfeval_xl.intake.isolation import (IsolatedPool, IsolationLimits, Outcome, ProgressCallback, in_input_order,
+                                         start_workers_early)
 from perfeval_xl.intake.models import GateLimits
 from perfeval_xl.intake.reader import ReturnReader, WorkbookRead
 from perfeval_xl.intake.report import FileReport, without_findings
@@ -86,6 +87,11 @@ def iter_check_files(paths: Sequence[str | os.PathLike[str]], options: CheckOpti
     with IsolatedPool(func, isolation) as pool:
         for outcome in in_input_order(pool.imap(paths, progress)):
             yield FileReport.model_validate_json(outcome.value) if outcome.ok else _worker_failed(outcome)
+
+
+def start_check_workers(isolation: IsolationLimits | None = None) -> None:
+    """Let `iter_check_files`' workers start sooner: their fork server imports while the caller works."""
+    start_workers_early(_check_file_json, isolation)
 
 
 def _check_file_json(path: str, options: CheckOptions) -> str:

@@ -71,9 +71,11 @@ class Archive:
         if not _SHA256.fullmatch(sha256):
             raise ValueError(f"not a lower-case hex SHA-256: {sha256!r}")
         shard = self.root / sha256[:2]
-        if not shard.is_dir():
+        try:
+            names = sorted(os.listdir(shard))  # names, not paths: a path each cost more than the search
+        except (FileNotFoundError, NotADirectoryError):
             return None
-        return next((c for c in sorted(shard.iterdir()) if _content_hash(c.name) == sha256), None)
+        return next((shard / name for name in names if _content_hash(name) == sha256), None)
 
     def contents(self) -> dict[str, Path]:
         """SHA-256 → archived file, for everything archived (one listing per shard, not one per file)."""
@@ -104,16 +106,18 @@ class Archive:
         """Archive `source` unless its content is already archived (then nothing is written)."""
         return self.put_all([source])[0]
 
-    def put_all(self, sources: Sequence[Path]) -> list[ArchivedFile]:
+    def put_all(self, sources: Sequence[Path], hashes: Sequence[str] | None = None) -> list[ArchivedFile]:
         """`put` for several files, in order. The copies are made durable together: every copy
         is written to .incoming, then one filesystem sync, then the renames into place, then
-        one more sync; not two fsyncs per file (each forces a journal commit: ~1–5 ms)."""
+        one more sync; not two fsyncs per file (each forces a journal commit: ~1–5 ms).
+        `hashes`: the sources' SHA-256 when the caller has just computed them (not read again
+        before copying; a copy whose bytes differ still fails with STORE_ARCHIVE_CHANGED)."""
         staged: dict[str, tuple[Path, Path]] = {}  # sha256 → (source, its copy in .incoming)
         found: list[tuple[str, int, Path]] = []  # per source: sha256, size, archived path
         try:
-            for source in map(Path, sources):
-                found.append(self._stage(source, staged))
-            self._commit(staged)
+            for index, source in enumerate(map(Path, sources)):
+                found.append(self._stage(source, staged, hashes[index] if hashes is not None else None))
+            self._commit(staged, {sha256: path for sha256, _, path in found})
         finally:
             for _, temp in staged.values():
                 temp.unlink(missing_ok=True)
@@ -124,10 +128,12 @@ class Archive:
             staged.pop(sha256, None)  # a second source with the same content created nothing
         return entries
 
-    def _stage(self, source: Path, staged: dict[str, tuple[Path, Path]]) -> tuple[str, int, Path]:
-        """Hash `source`; copy it to .incoming unless archived (or staged) already. Its archive path."""
+    def _stage(self, source: Path, staged: dict[str, tuple[Path, Path]],
+               known: str | None) -> tuple[str, int, Path]:
+        """Hash `source` (unless `known`); copy it to .incoming unless archived (or staged) already.
+        Its archive path."""
         try:
-            expected, size = sha256_file(source)
+            expected, size = (known, source.stat().st_size) if known is not None else sha256_file(source)
             if expected in staged:
                 return expected, size, self._target(expected, staged[expected][0])
             found = self._intact(expected)
@@ -148,23 +154,23 @@ class Archive:
     def _target(self, sha256: str, source: Path) -> Path:
         return self.root / sha256[:2] / f"{sha256}{archive_suffix(source.name)}"
 
-    def _commit(self, staged: dict[str, tuple[Path, Path]]) -> None:
+    def _commit(self, staged: dict[str, tuple[Path, Path]], targets: dict[str, Path]) -> None:
         """Sync the staged copies, rename each into place (read-only), then sync the renames."""
         name = next((source.name for source, _ in staged.values()), "")
         try:
             if not staged:
                 return
             _sync([temp for _, temp in staged.values()])  # the bytes before any name points at them
-            shards = set()
+            shards = {targets[sha256].parent for sha256 in staged}
+            missing = [shard for shard in sorted(shards) if not shard.is_dir()]
+            for shard in missing:
+                shard.mkdir()
+            if missing:
+                fsync_dir(self.root)  # the new shards' entries, once, before any name in them
             for sha256, (source, temp) in staged.items():
                 name = source.name
-                target = self._target(sha256, source)
-                if not target.parent.is_dir():
-                    target.parent.mkdir()
-                    fsync_dir(self.root)
                 os.chmod(temp, 0o444)
-                os.replace(temp, target)
-                shards.add(target.parent)
+                os.replace(temp, targets[sha256])
             _sync(sorted(shards))
         except OSError as exc:
             raise StoreError("STORE_ARCHIVE_FAILED", name=name, path=self.root,

@@ -44,6 +44,8 @@ class ExactDecimal(TypeDecorator[Decimal]):
         self.scale = scale
         self.label = label
         self._quantum = Decimal(1).scaleb(-scale)
+        # Equal numbers round alike, and a batch's rows repeat few distinct figures (weights, scores).
+        self._bound = lru_cache(maxsize=1 << 12)(self._round)
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
@@ -53,17 +55,24 @@ class ExactDecimal(TypeDecorator[Decimal]):
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
             return None
-        if isinstance(value, (float, bool)) or not isinstance(value, (Decimal, int)):
-            raise TypeError(f"{self.label}: expected Decimal or int, got {type(value).__name__}")
-        number = Decimal(value)
+        number = value if type(value) is Decimal else self._decimal(value)
         if not number.is_finite():
             raise StoreError("STORE_VALUE_OUT_OF_RANGE", value=str(number), column=self.label,
                              digits=self.precision - self.scale)
+        # The sign in the key: -0 equals 0 but is stored as "-0.000000".
+        return self._bound(number, number.is_signed(), dialect.name == "sqlite")
+
+    def _decimal(self, value: Any) -> Decimal:
+        if isinstance(value, (float, bool)) or not isinstance(value, (Decimal, int)):
+            raise TypeError(f"{self.label}: expected Decimal or int, got {type(value).__name__}")
+        return Decimal(value)
+
+    def _round(self, number: Decimal, _signed: bool, as_text: bool) -> Decimal | str:
         rounded = number.quantize(self._quantum, rounding=ROUND_HALF_UP, context=_CONTEXT)
         if rounded.adjusted() >= self.precision - self.scale:
             raise StoreError("STORE_VALUE_OUT_OF_RANGE", value=format(number, "f"), column=self.label,
                              digits=self.precision - self.scale)
-        return format(rounded, "f") if dialect.name == "sqlite" else rounded
+        return format(rounded, "f") if as_text else rounded
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:

@@ -306,10 +306,10 @@ def _store_submission(tx: Txn, sha256: str, sub: SubmissionIntake, submission_id
     }])
     result = sub.result
     if result is not None:
-        tx.insert_at_end(ProjectResultRow, [project_row(submission_id, result)])
-        tx.insert_at_end(FundResultRow, fund_rows(submission_id, result))
-        tx.insert_at_end(GroupResultRow, group_rows(submission_id, result))
-        tx.insert_at_end(IndicatorResultRow, indicator_rows(submission_id, result))
+        tx.insert(ProjectResultRow, [project_row(submission_id, result)])
+        tx.insert(FundResultRow, fund_rows(submission_id, result))
+        tx.insert(GroupResultRow, group_rows(submission_id, result))
+        tx.insert(IndicatorResultRow, indicator_rows(submission_id, result))
     _store_findings(tx, sha256, submission_id, distinct_findings(
         sub.findings, result.findings if result is not None else ()))
 
@@ -319,7 +319,7 @@ def _store_findings(tx: Txn, sha256: str, submission_id: int | None, findings: I
     if not items:
         return
     first = tx.new_ids(FindingRow.id, len(items))
-    tx.insert_at_end(FindingRow, [finding_row(first + offset, sha256, submission_id, item)
+    tx.insert(FindingRow, [finding_row(first + offset, sha256, submission_id, item)
                            for offset, item in enumerate(items)])
 
 
@@ -338,5 +338,5 @@ def _audit_recorded(tx: Txn, submission_id: int, sha256: str, sub: SubmissionInt
 def _run_file(tx: Txn, sha256: str, file_name: str, action: IngestAction) -> None:
     position = tx.next_value("run_files.position", lambda: (tx.session.execute(
         select(func.max(RunFileRow.position)).where(RunFileRow.run_id == tx.run_id)).scalar() or 0) + 1)
-    tx.insert_at_end(RunFileRow, [{"run_id": tx.run_id, "position": position, "file_sha256": sha256,
-                                   "file_name": file_name, "action": action}])
+    tx.insert(RunFileRow, [{"run_id": tx.run_id, "position": position, "file_sha256": sha256,
+                            "file_name": file_name, "action": action}])

@@ -1,4 +1,10 @@
-"""One writing transaction: its session, the store-assigned ids, its clock reading and its audit rows."""
+"""One writing transaction: its session, the store-assigned ids, its clock reading and its audit rows.
+
+Rows are inserted a table at a time (one executemany per table), not a statement per call:
+a statement's fixed cost in SQLAlchemy outweighs its rows' cost. Rows wait until the
+transaction's next use of `session` (any read or update) or its end, so every statement
+still sees every row added before it.
+"""
 
 from __future__ import annotations
 
@@ -18,13 +24,19 @@ class Txn:
     """Context handed to every write: ids are max + 1 (see schema), audit rows share one time."""
 
     def __init__(self, session: Session, store: Store, run_id: int | None) -> None:
-        self.session = session
+        self._session = session
         self.store = store
         self.run_id = run_id
         self.now: dt.datetime = store.now()
         self._next: dict[str, int] = {}
-        self._deferred: dict[type[Base], list[dict[str, Any]]] = {}
+        self._pending: dict[Table, list[dict[str, Any]]] = {}
         self._remembered: dict[tuple[Any, ...], Any] = {}
+
+    @property
+    def session(self) -> Session:
+        """The session, with every row added so far inserted: for reads and updates."""
+        self.flush()
+        return self._session
 
     def new_ids(self, column: InstrumentedAttribute[int], count: int = 1) -> int:
         """First of `count` fresh integer keys for `column` (a primary key)."""
@@ -47,26 +59,29 @@ class Txn:
         return self._remembered[key]
 
     def audit(self, action: str, entity: str, key: str, **detail: Any) -> None:
-        self.insert_at_end(AuditRow, [{
+        self.insert(AuditRow, [{
             "id": self.new_ids(AuditRow.id), "run_id": self.run_id, "actor": self.store.actor, "action": action,
             "entity": entity, "entity_key": key, "detail": detail, "collector_at": self.now,
         }])
 
     def insert(self, row_class: type[Base], rows: list[dict[str, Any]]) -> None:
-        """Core INSERT of plain rows, in the order called (parents before children)."""
+        """Add plain rows, inserted (in the order added) before the next use of `session`."""
         if rows:
-            self.session.connection().execute(insert(cast(Table, row_class.__table__)), rows)
+            self._pending.setdefault(cast(Table, row_class.__table__), []).extend(rows)
 
-    def insert_at_end(self, row_class: type[Base], rows: list[dict[str, Any]]) -> None:
-        """INSERT with every other row of its table at the end of the transaction: one statement per
-        table instead of one per call, for rows nothing in the transaction reads back (results,
-        findings, audit, run files)."""
-        self._deferred.setdefault(row_class, []).extend(rows)
+    def flush(self) -> None:
+        """Insert the rows added so far: one statement per table, parent tables first."""
+        if not self._pending:
+            return
+        connection = self._session.connection()
+        for table in _INSERT_ORDER:
+            rows = self._pending.pop(table, None)
+            if rows:
+                connection.execute(insert(table), rows)
+        assert not self._pending, f"tables outside the schema: {list(self._pending)}"
 
-    def flush_deferred(self) -> None:
-        for row_class, rows in self._deferred.items():
-            self.insert(row_class, rows)
-        self._deferred.clear()
+
+_INSERT_ORDER = Base.metadata.sorted_tables  # referenced tables before the tables referring to them
 
 
 @contextmanager
@@ -74,4 +89,4 @@ def transaction(store: Store, run_id: int | None) -> Iterator[Txn]:
     with store.write() as session:
         tx = Txn(session, store, run_id)
         yield tx
-        tx.flush_deferred()
+        tx.flush()
