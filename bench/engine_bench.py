@@ -29,6 +29,7 @@ import json
 import os
 import statistics
 import sys
+import tempfile
 import time
 import types
 from pathlib import Path
@@ -60,10 +61,10 @@ def load(corpus: Path, indicators: int):
         if count >= indicators * 1.05:
             break
     doc["projects"] = picked
-    tmp = corpus / ".engine-manifest.json"
+    scratch = tempfile.TemporaryDirectory(prefix="perfeval-engine-bench-")  # the corpus folder stays untouched
+    tmp = Path(scratch.name) / "manifest.json"
     tmp.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     loaded = load_manifest(tmp)
-    tmp.unlink()
     projects, total = [], 0
     for p in loaded.manifest.projects:
         projects.append(p)
@@ -73,10 +74,10 @@ def load(corpus: Path, indicators: int):
     by_id = {p.id: p for p in projects}
     inputs_doc = json.loads((corpus / "inputs.json").read_text(encoding="utf-8"))
     inputs_doc["projects"] = {k: v for k, v in inputs_doc["projects"].items() if k in by_id}
-    tmp_inputs = corpus / ".engine-inputs.json"
+    tmp_inputs = Path(scratch.name) / "inputs.json"
     tmp_inputs.write_text(json.dumps(inputs_doc, ensure_ascii=False), encoding="utf-8")
     given, problems = read_inputs(tmp_inputs, types.SimpleNamespace(project=by_id.get))
-    tmp_inputs.unlink()
+    scratch.cleanup()
     assert not problems, problems[:3]
     pairs = [(p, given.get(p.id)) for p in projects]
     return loaded.profile, pairs, total
