@@ -316,8 +316,8 @@ def _archive_all(store: Store, archive: Archive, files: list[Path], progress: Pr
         before_copies()
     for start in range(0, len(others), ARCHIVE_CHUNK):
         between_chunks()
-        chunk = [path for path, _ in others[start:start + ARCHIVE_CHUNK]]
-        hashes = [sha256 for _, sha256 in others[start:start + ARCHIVE_CHUNK]]
+        part = others[start:start + ARCHIVE_CHUNK]
+        chunk, hashes = [path for path, _ in part], [sha256 for _, sha256 in part]
         for path, archived in zip(chunk, archive.put_all(chunk, hashes)):
             if archived.sha256 in stored:
                 known.append((path, archived.sha256))

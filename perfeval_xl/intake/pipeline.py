@@ -41,7 +41,6 @@ from perfeval_xl.integrity.checks.signature import signature_expected, signature
 from perfeval_xl.integrity.register import RegisterEntry, RegisterIndex
 from perfeval_xl.integrity.verify import INTEGRITY_CHECKS
 from perfeval_xl.layout.contract import ACCEPTED_VERSIONS, WorkbookLayout
-from perfeval_xl.layout.definition import IssuedDefinition
 
 _FACT_CHARS = 200  # of a _meta fact kept in the report (a hostile file may put megabytes there)
 
@@ -213,9 +212,7 @@ def _rebuild_layout(ctx: CheckContext, presumed: bool) -> tuple[WorkbookLayout |
     if presumed:
         entry = ctx.register
         try:
-            definition = (definition_from_meta(meta) if entry is None else
-                          IssuedDefinition(batch=entry.batch, profile=entry.profile, framework=entry.framework,
-                                           project=entry.project))
+            definition = definition_from_meta(meta) if entry is None else entry.definition()
             layout = issued_layout_for(definition, meta, chunks_as_read=True)
         except MemoryError:
             raise

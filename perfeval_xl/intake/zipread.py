@@ -228,12 +228,6 @@ def read_part(archive: SafeZip | zipfile.ZipFile, name: str, cap: int) -> bytes:
     return b"".join(iter_part_chunks(archive, name, cap))
 
 
-def archive_names(archive: SafeZip | zipfile.ZipFile) -> list[str]:
-    if isinstance(archive, SafeZip):
-        return archive.names()
-    return [n for n in archive.namelist() if not n.endswith("/")]
-
-
 def resolve_name(archive: SafeZip | zipfile.ZipFile, name: str) -> str | None:
     if isinstance(archive, SafeZip):
         return archive.resolve(name)

@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from perfeval_xl.engine.profile import ScoringProfile
+from perfeval_xl.layout.definition import IssuedDefinition
 from perfeval_xl.model import Batch, Project
 from perfeval_xl.model.framework import Framework
 
@@ -42,6 +43,10 @@ class RegisterEntry(BaseModel):
     profile: ScoringProfile
     framework: Framework
     project: Project
+
+    def definition(self) -> IssuedDefinition:
+        """The definition this version was issued with (what its workbook's _meta encodes)."""
+        return IssuedDefinition(batch=self.batch, profile=self.profile, framework=self.framework, project=self.project)
 
 
 def default_register_path(out_dir: Path) -> Path:

@@ -53,8 +53,7 @@ def _issued_for(ctx: CheckContext) -> Issued | None:
         return None
     entry = ctx.register
     if entry is not None:
-        definition = IssuedDefinition(batch=entry.batch, profile=entry.profile, framework=entry.framework,
-                                      project=entry.project)
+        definition = entry.definition()
         reuse = ctx.bound is not None and _same_issue(ctx.bound.layout, ctx.bound.definition, definition, entry)
         if reuse and ctx.bound:
             # Equal to the register's: the bound objects themselves, so that later comparisons
