@@ -49,6 +49,10 @@ Rect = tuple[int, int, int, int]
 _CALAMINE_ERRORS = (CalamineError, ValueError, OSError)
 
 VBA_PART_CAP = 64 * 1024 * 1024  # the gate's total-size limit bounds it further
+# calamine's floats → to_decimal's Decimals (immutable, so shared): a batch's forms repeat
+# the same numbers. Zeros stay out: 0.0 == -0.0 as keys, but their Decimals differ.
+_DECIMAL_CACHE_MAX = 1 << 12
+_decimals: dict[float, Decimal] = {}
 
 
 @dataclass
@@ -205,7 +209,7 @@ class ReturnReader:
                     if raw:
                         values[(r, c)] = raw
                     continue
-                value = to_decimal(raw) if kind is float else normalise(raw)
+                value = (_decimals.get(raw) or _decimal(raw)) if kind is float else normalise(raw)
                 if value is not None:
                     values[(r, c)] = value
 
@@ -215,6 +219,15 @@ class ReturnReader:
     def _unreadable(self, exc: Exception) -> Finding:
         return finding("FORM_UNREADABLE", self._where(), detail=f"{type(exc).__name__}: {exc}"[:200])
 
+
+def _decimal(value: float) -> Decimal | None:
+    """to_decimal(value), kept in `_decimals` unless it is zero (or not a number)."""
+    number = to_decimal(value)
+    if number:
+        if len(_decimals) >= _DECIMAL_CACHE_MAX:
+            _decimals.clear()
+        _decimals[value] = number
+    return number
 
 
 def _vba_hash(archive: SafeZip) -> str:

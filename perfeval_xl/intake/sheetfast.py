@@ -53,6 +53,9 @@ _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 _FORMULA_CACHE_MAX = 1 << 12
 _FORMULA_CACHED_TEXT = 512  # longer <f> tags are not kept (a hostile part's cannot fill memory)
 _formulas: dict[tuple[bytes, bytes | None, bool], FormulaCell] = {}
+# Cell references (bytes, as the token holds them) → (row, col): forms reuse the same few hundred.
+_POSITION_CACHE_MAX = 1 << 12
+_positions: dict[bytes, tuple[int, int]] = {}
 _NUMBER_START = frozenset(b"0123456789-.")
 
 
@@ -117,7 +120,7 @@ def fast_sheet(data: bytes) -> FastSheet | None:
         dimension=after[0] if after[0] is not None else before[0],
         protection=after[1] if after[1] is not None else before[1],
         cells=len(refs) - refs.count(None),
-        positions=[_position(ref) for ref, body in zip(refs, bodies) if body],
+        positions=[_positions.get(ref) or _position(ref) for ref, body in zip(refs, bodies) if body],
         formulas=[cell for cell in zip(refs, tokens[3::_STRIDE], tokens[4::_STRIDE], tokens[5::_STRIDE])
                   if cell[1] is not None])
 
@@ -153,8 +156,15 @@ def _well_formed(data: bytes) -> bool:
 
 
 def _position(ref: bytes) -> tuple[int, int]:
-    # The token's pattern admits plain references only, which parse_ref (and its cache) always reads.
-    return parse_ref(ref.decode("ascii"))  # type: ignore[return-value]
+    """The (row, col) of a token's reference, kept in `_positions`."""
+    position = _positions.get(ref)
+    if position is None:
+        # The token's pattern admits plain references only (at most 10 bytes), which parse_ref always reads.
+        position = parse_ref(ref.decode("ascii"))  # type: ignore[assignment]
+        if len(_positions) >= _POSITION_CACHE_MAX:
+            _positions.clear()
+        _positions[ref] = position
+    return position  # type: ignore[return-value]
 
 
 def _extent(positions: list[tuple[int, int]]) -> Rect | None:
