@@ -33,10 +33,12 @@ _IS_BODY = rb'[^<]*(?:<(?!/?(?:[^\s/>]*:)?(?:c|v|is|f|row|dimension|sheetProtect
 # The tokens of <sheetData>: row tags, and whole cells, their reference first, holding an
 # optional <f> then an optional <v>, or an <is>. openpyxl writes "<v />". Groups: the
 # reference, the body (None when self-closing), <f>'s attributes (None without <f>), its
-# text, the text of <v>.
+# text, the text of <v>. The repeats are possessive (a fifth cheaper): giving anything back
+# could never help, as what follows an attribute list (" /", "/", ">") cannot start an
+# attribute, and what follows text ("<") cannot be in it.
 _TOKEN = re.compile(
-    rb'<row(?:%s)*(?: ?/>|>)|</row>|<c r="([A-Z]{1,3}[0-9]{1,7})"(?:%s)*(?: ?/>|>('
-    rb'(?:<f((?:%s)*)(?: ?/>|>([^<]*)</f>))?(?:<v(?: ?/>|>([^<]*)</v>))?|<is>%s</is>)</c>)'
+    rb'<row(?:%s)*+(?: ?/>|>)|</row>|<c r="([A-Z]{1,3}[0-9]{1,7})"(?:%s)*+(?: ?/>|>('
+    rb'(?:<f((?:%s)*+)(?: ?/>|>([^<]*+)</f>))?(?:<v(?: ?/>|>([^<]*+)</v>))?|<is>%s</is>)</c>)'
     % (_ATTR, _ATTR, _ATTR, _IS_BODY))
 _STRIDE = 6  # re.split gives the text before each token, then its five groups
 # Outside <sheetData> only <dimension> and <sheetProtection> matter; no cell or row may be
@@ -67,6 +69,7 @@ class FastSheet:
     protection: dict[str, str] | None
     cells: int
     positions: list[tuple[int, int]]  # of the filled cells, in file order
+    extent: Rect | None  # of the filled cells
     formulas: list[tuple[bytes, bytes, bytes | None, bytes | None]]  # (ref, <f> attributes, its text, <v> text)
 
     def scan(self, part: str, allowed: tuple[Rect, ...], limit: int, collect_formulas: bool) -> SheetScan:
@@ -77,7 +80,7 @@ class FastSheet:
             outside = [p for p in outside if not (r1 <= p[0] <= r2 and c1 <= p[1] <= c2)]
         return SheetScan(
             part=part, dimension=self.dimension, protection=self.protection, cells=self.cells,
-            filled=len(positions), formulas=len(self.formulas), extent=_extent(positions),
+            filled=len(positions), formulas=len(self.formulas), extent=self.extent,
             outside=[cell_name(row, col) for row, col in outside[:limit]], outside_truncated=len(outside) > limit,
             formula_cells=_formula_cells(self.formulas) if collect_formulas else {})
 
@@ -116,11 +119,13 @@ def fast_sheet(data: bytes) -> FastSheet | None:
     # string or a formula: it is filled. Rows do not matter: every cell has its reference.
     # The last <dimension> and <sheetProtection> win, as in the general path (the writers
     # put <dimension> before <sheetData> and <sheetProtection> after it).
+    positions = [_positions.get(ref) or _position(ref) for ref, body in zip(refs, bodies) if body]
     return FastSheet(
         dimension=after[0] if after[0] is not None else before[0],
         protection=after[1] if after[1] is not None else before[1],
         cells=len(refs) - refs.count(None),
-        positions=[_positions.get(ref) or _position(ref) for ref, body in zip(refs, bodies) if body],
+        positions=positions,
+        extent=_extent(positions),
         formulas=[cell for cell in zip(refs, tokens[3::_STRIDE], tokens[4::_STRIDE], tokens[5::_STRIDE])
                   if cell[1] is not None])
 
@@ -170,8 +175,7 @@ def _position(ref: bytes) -> tuple[int, int]:
 def _extent(positions: list[tuple[int, int]]) -> Rect | None:
     if not positions:
         return None
-    rows = [row for row, _col in positions]
-    cols = [col for _row, col in positions]
+    rows, cols = zip(*positions)
     return min(rows), min(cols), max(rows), max(cols)
 
 
