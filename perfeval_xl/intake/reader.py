@@ -18,6 +18,7 @@ A stage that cannot read adds a finding to `read.findings` and returns False.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -193,10 +194,7 @@ class ReturnReader:
 
     def _read_values(self, sheet: SheetRead) -> None:
         if self._book is None:
-            # From the bytes, not the path: calamine picks its parser by a path's extension,
-            # and a unit may well send an .xlsx named .xls (the gate judged the bytes).
-            with open(self.read.path, "rb") as handle:
-                self._book = CalamineWorkbook.from_filelike(handle)
+            self._book = self._open_book()
         if sheet.name not in self._book.sheet_names:
             return
         rows = self._book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
@@ -212,6 +210,15 @@ class ReturnReader:
                 value = (_decimals.get(raw) or _decimal(raw)) if kind is float else normalise(raw)
                 if value is not None:
                     values[(r, c)] = value
+
+    def _open_book(self) -> CalamineWorkbook:
+        # From the bytes the gate judged (it holds them), not the path: calamine picks its
+        # parser by a path's extension, and a unit may well send an .xlsx named .xls.
+        data = self._archive.whole() if self._archive is not None else None
+        if data is None:
+            with open(self.read.path, "rb") as handle:
+                data = handle.read()
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
 
     def _where(self) -> Location:
         return Location(file=self.read.path)

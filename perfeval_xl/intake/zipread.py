@@ -58,13 +58,13 @@ class BytesSource:
     """A whole small file held in memory: the common case (forms are tens of KB)."""
 
     def __init__(self, data: bytes) -> None:
-        self._data = data
+        self.data = data
         self.size = len(data)
 
     def read_at(self, offset: int, length: int) -> bytes:
         if offset < 0 or length < 0:
             return b""
-        return self._data[offset:offset + length]
+        return self.data[offset:offset + length]
 
 
 class FileSource:
@@ -100,6 +100,10 @@ class SafeZip:
 
     def names(self) -> list[str]:
         return list(self._entries)
+
+    def whole(self) -> bytes | None:
+        """The whole file when it is held in memory (as it is for every zip the gate accepts)."""
+        return self._source.data if isinstance(self._source, BytesSource) else None
 
     def resolve(self, name: str) -> str | None:
         """The stored name for `name`, matched exactly or else ignoring ASCII case."""
