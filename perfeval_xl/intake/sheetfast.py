@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import compress
 from xml.parsers import expat
 
 from perfeval_xl.intake.cellref import cell_name, parse_ref
@@ -119,7 +120,7 @@ def fast_sheet(data: bytes) -> FastSheet | None:
     # string or a formula: it is filled. Rows do not matter: every cell has its reference.
     # The last <dimension> and <sheetProtection> win, as in the general path (the writers
     # put <dimension> before <sheetData> and <sheetProtection> after it).
-    positions = [_positions.get(ref) or _position(ref) for ref, body in zip(refs, bodies) if body]
+    positions = [_positions.get(ref) or _position(ref) for ref in compress(refs, bodies)]
     return FastSheet(
         dimension=after[0] if after[0] is not None else before[0],
         protection=after[1] if after[1] is not None else before[1],
