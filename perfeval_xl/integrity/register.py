@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from perfeval_xl.engine.profile import ScoringProfile
 from perfeval_xl.layout.definition import IssuedDefinition
@@ -124,7 +125,7 @@ class RegisterIndex:
             if issued_version == version:
                 with self.path.open("rb") as fh:
                     fh.seek(offset)
-                    return RegisterEntry.model_validate_json(fh.readline())
+                    return parse_line(fh.readline())
         return None
 
     def entries(self) -> Iterator[RegisterEntry]:
@@ -132,13 +133,60 @@ class RegisterIndex:
         with self.path.open("rb") as fh:
             for raw in fh:
                 if raw.strip():
-                    yield RegisterEntry.model_validate_json(raw)
+                    yield parse_line(raw)
 
     def __contains__(self, project_id: str) -> bool:
         return project_id in self._lines
 
     def versions(self, project_id: str) -> list[int]:
         return [v for v, _ in self._lines.get(project_id, [])]
+
+
+def parse_line(line: bytes) -> RegisterEntry:
+    """`RegisterEntry.model_validate_json(line)`; the batch, profile and framework, the same in every line
+    of a batch, are validated once per process (and shared: they are frozen).
+
+    They are cut out of a line as `register_line` writes it. The cut is sound: each piece must validate
+    on its own, hence be one whole JSON value, and the rest must validate without those keys (extra
+    keys forbidden), hence they were the line's own. Anything else is validated the usual way."""
+    cut = _shared_members(line)
+    if cut is not None:
+        rest, shared = cut
+        try:
+            own = _EntryOwn.model_validate_json(rest)
+            models = {name: _shared_model(name, raw) for name, raw in shared.items()}
+        except ValidationError:
+            pass  # the usual way says why, or finds that the cut was wrong
+        else:
+            return RegisterEntry.model_construct(own.model_fields_set | models.keys(), **dict(own), **models)
+    return RegisterEntry.model_validate_json(line)
+
+
+_SHARED = (("batch", b', "file": '), ("framework", b', "issued_version": '), ("profile", b', "project": '))
+_EntryOwn = create_model("_EntryOwn", __config__=ConfigDict(extra="forbid"), **{
+    name: (field.annotation, field) for name, field in RegisterEntry.model_fields.items()
+    if name not in dict(_SHARED)})
+
+
+def _shared_members(line: bytes) -> tuple[bytes, dict[str, bytes]] | None:
+    """The line without the shared members, and each member's value; None when the line is not as written."""
+    rest, shared, at = [], {}, 0
+    for name, follower in _SHARED:
+        key = b'"' + name.encode() + b'": '
+        start = line.find(key, at)
+        end = line.find(follower, start)
+        if start < 0 or end < 0:
+            return None
+        rest.append(line[at:start])
+        shared[name] = line[start + len(key):end]
+        at = end + 2  # the member and the ", " after it
+    rest.append(line[at:])
+    return b"".join(rest), shared
+
+
+@lru_cache(maxsize=16)
+def _shared_model(name: str, raw: bytes) -> BaseModel:
+    return RegisterEntry.model_fields[name].annotation.model_validate_json(raw)  # type: ignore[union-attr]
 
 
 def _text(raw: bytes) -> str:
