@@ -15,6 +15,7 @@ Without a register and without public keys a signature cannot be verified: a war
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from functools import lru_cache
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -28,7 +29,7 @@ from perfeval_xl.integrity.checks.issued import Issued, issued_for
 from perfeval_xl.integrity.issue import SIGNATURE_KEY, UNSIGNED_KEY_ID, signed_cells
 from perfeval_xl.integrity.payload import CellValue, PayloadMeta, payload_bytes
 from perfeval_xl.integrity.signing import Signature, SignatureFormatError, verify
-from perfeval_xl.layout.contract import META_SHEET, WorkbookLayout
+from perfeval_xl.layout.contract import META_SHEET, Cell, SheetSpec, WorkbookLayout
 
 SIGNATURE_PROPERTY = f"perfeval_{SIGNATURE_KEY}"
 _VERIFIED_KEY = "integrity.signature"  # memo: (the layout whose locked cells were verified, valid or not)
@@ -53,7 +54,7 @@ def check_signature(ctx: CheckContext) -> list[Finding]:
     except SignatureFormatError as exc:
         return [finding("SIGNATURE_MALFORMED", where, detail=str(exc))]
     try:
-        message = message_as_read(issued.layout, ctx.read)
+        message = message_as_read(issued.layout, ctx.read, ctx.signed_cells)
     except (CanonicalError, ValidationError, ValueError) as exc:
         return [finding("SIGNATURE_INVALID", where, detail=f"payload cannot be rebuilt: {exc}"[:300])]
     result = verify(None, signature, _keys(ctx, issued), message=message)
@@ -84,8 +85,10 @@ def signature_text(read: WorkbookRead) -> str | None:
     return None
 
 
-def message_as_read(layout: WorkbookLayout, read: WorkbookRead) -> bytes:
+def message_as_read(layout: WorkbookLayout, read: WorkbookRead,
+                    signed: Callable[[SheetSpec], list[Cell]] = signed_cells) -> bytes:
     """The signed bytes of the returned workbook: its payload, the layout's locked cells with the values read.
+    `signed`: `signed_cells`, or a caller's copy of its results.
 
     Raises ValueError / ValidationError / CanonicalError when _meta or a value cannot
     form a payload (the caller reports the signature as invalid).
@@ -106,7 +109,7 @@ def message_as_read(layout: WorkbookLayout, read: WorkbookRead) -> bytes:
         cells: dict[str, CellValue] = {}
         if sheet is not None:
             get = sheet.values.get
-            cells = {cell.ref: get((cell.row, cell.col)) for cell in signed_cells(spec)}
+            cells = {cell.ref: get((cell.row, cell.col)) for cell in signed(spec)}
         sheets.append((spec.name, cells))
     return payload_bytes(payload_meta, sheets)
 
