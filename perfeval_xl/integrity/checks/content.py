@@ -73,8 +73,10 @@ def _filled_outside(ctx: CheckContext, spec: SheetSpec, sheet: SheetRead,
     known = ctx.positions(spec)
     if spec.name == META_SHEET:
         known = known | {(r, c) for (r, c0), v in sheet.values.items() if c0 == 1 and v == SIGNATURE_KEY for c in (1, 2)}
-    filled = set(sheet.values) | {p for p in map(parse_ref, sheet.formulas) if p is not None}
-    extra = sorted(p for p in filled - known if top <= p[0] <= bottom and left <= p[1] <= right)
+    # Filled positions not in `known`: values first, then formulas (a set of every filled cell cost more).
+    unknown = {p for p in sheet.values if p not in known}
+    unknown.update(p for p in map(parse_ref, sheet.formulas) if p is not None and p not in known)
+    extra = sorted(p for p in unknown if top <= p[0] <= bottom and left <= p[1] <= right)
     out = []
     for row, col in extra[:MAX_OUTSIDE]:
         ref = cell_name(row, col)
