@@ -174,8 +174,8 @@ def _shared_members(line: bytes) -> tuple[bytes, dict[str, bytes]] | None:
     for name, follower in _SHARED:
         key = b'"' + name.encode() + b'": '
         start = line.find(key, at)
-        end = line.find(follower, start)
-        if start < 0 or end < 0:
+        end = line.find(follower, start) if start >= 0 else -1
+        if end < 0:
             return None
         rest.append(line[at:start])
         shared[name] = line[start + len(key):end]
