@@ -97,7 +97,7 @@ class RegisterIndex:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lines: dict[str, list[tuple[int, int]]] = {}  # project id → (version, byte offset)
+        self._lines: dict[str, list[tuple[int, int, int]]] = {}  # project id → (version, byte offset, length)
         self.payload_hashes: dict[tuple[str, int], str] = {}  # (project id, version) → payload hash
         self.public_keys: dict[str, str] = {}  # key id → base64 raw public key
         self.batches: set[str] = set()
@@ -110,7 +110,7 @@ class RegisterIndex:
                 if project:
                     project_id = _json_string(project.group(1))
                     issued_version = int(version.group(1))  # type: ignore[union-attr]
-                    self._lines.setdefault(project_id, []).append((issued_version, offset))
+                    self._lines.setdefault(project_id, []).append((issued_version, offset, len(raw)))
                     payload = _PAYLOAD_HASH.search(raw)
                     self.payload_hashes[(project_id, issued_version)] = _text(payload.group(1)) if payload else ""
                     key, public, batch = _KEY_ID.search(raw), _PUBLIC_KEY.search(raw), _BATCH_ID.search(raw)
@@ -121,11 +121,12 @@ class RegisterIndex:
                 offset += len(raw)
 
     def entry(self, project_id: str, version: int) -> RegisterEntry | None:
-        for issued_version, offset in self._lines.get(project_id, []):
+        for issued_version, offset, length in self._lines.get(project_id, []):
             if issued_version == version:
-                with self.path.open("rb") as fh:
+                # The line's bytes at once: a buffered readline of an 18 KB line cost twice as much.
+                with open(self.path, "rb", buffering=0) as fh:
                     fh.seek(offset)
-                    return parse_line(fh.readline())
+                    return parse_line(fh.read(length))
         return None
 
     def entries(self) -> Iterator[RegisterEntry]:
@@ -139,7 +140,7 @@ class RegisterIndex:
         return project_id in self._lines
 
     def versions(self, project_id: str) -> list[int]:
-        return [v for v, _ in self._lines.get(project_id, [])]
+        return [v for v, _, _ in self._lines.get(project_id, [])]
 
 
 def parse_line(line: bytes) -> RegisterEntry:
