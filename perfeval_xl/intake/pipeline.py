@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict
 
 from perfeval_xl.engine.evaluate import evaluate
 from perfeval_xl.findings import Finding, Location, Severity, finding
-from perfeval_xl.intake.bind import allowed_ranges, bind, definition_from_meta, issued_layout_for
+from perfeval_xl.intake.bind import bind, definition_from_meta, issued_layout_for
 from perfeval_xl.intake.checks.context import CheckContext, run_checks
 from perfeval_xl.intake.checks.runners import IDENTITY_CHECKS, RECOMPUTE_CHECKS, STRUCTURE_CHECKS, VALUE_CHECKS
 from perfeval_xl.intake.isolation import (IsolatedPool, IsolationLimits, Outcome, ProgressCallback, in_input_order,
@@ -132,7 +132,7 @@ def _check_once(path: str, digest: str, options: CheckOptions, presumed: bool) -
         layout, findings, unconfirmed = _identified(ctx, gate_findings, presumed)
         if layout is None:
             return _report(read, digest, findings)
-        areas = allowed_ranges(layout)
+        areas = ctx.areas(layout)
         sheets_read = reader.read_sheets(areas)
     report = _checked(ctx, layout, findings, digest, unconfirmed) if sheets_read else None
     if report is None and unconfirmed:
@@ -140,7 +140,7 @@ def _check_once(path: str, digest: str, options: CheckOptions, presumed: bool) -
         layout, findings, _ = _identified(ctx, gate_findings, presumed=False)
         if layout is None:
             return _report(read, digest, findings)
-        if allowed_ranges(layout) != areas:
+        if ctx.areas(layout) != areas:
             return None
         report = _checked(ctx, layout, findings, digest, confirm=False) if sheets_read else None
     return report if report is not None else _report(read, digest, findings + read.findings)

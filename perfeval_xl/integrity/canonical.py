@@ -47,9 +47,14 @@ class CanonicalError(ValueError):
 
 def canonical_bytes(value: Any) -> bytes:
     """The canonical-v1 encoding of `value` as UTF-8 bytes."""
+    return canonical_text(value).encode("utf-8")
+
+
+def canonical_text(value: Any) -> str:
+    """The canonical-v1 encoding of `value` as text (its UTF-8 bytes are `canonical_bytes`)."""
     parts: list[str] = []
     _encode(value, parts, None)
-    return "".join(parts).encode("utf-8")
+    return "".join(parts)
 
 
 def canonical_hash(value: Any) -> str:

@@ -7,12 +7,12 @@ signed (spreadsheets re-serialise them) but registered in normalised form.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 
-from perfeval_xl.integrity.canonical import canonical_bytes, canonical_hash
 from perfeval_xl.integrity.formula_norm import normalise_formula
 from perfeval_xl.integrity.keys import KeyPair
-from perfeval_xl.integrity.payload import CellValue, PayloadMeta, build_payload
+from perfeval_xl.integrity.payload import CellValue, PayloadMeta, build_payload, payload_bytes
 from perfeval_xl.integrity.signing import Signature, sign
 from perfeval_xl.layout.builder import SheetBuilder
 from perfeval_xl.layout.contract import LOCKED_ROLES, META_SHEET, Cell, Role, SheetSpec, WorkbookLayout
@@ -63,12 +63,12 @@ def layout_payload(layout: WorkbookLayout) -> dict:
 
 
 def payload_hash(layout: WorkbookLayout) -> str:
-    return canonical_hash(layout_payload(layout))
+    return hashlib.sha256(payload_message(layout)).hexdigest()
 
 
 def payload_message(layout: WorkbookLayout) -> bytes:
     """The canonical bytes of the layout's payload: what is signed; its SHA-256 is `payload_hash`."""
-    return canonical_bytes(layout_payload(layout))
+    return payload_bytes(payload_meta(layout), locked_cells(layout))
 
 
 def formula_texts(layout: WorkbookLayout) -> dict[str, str]:

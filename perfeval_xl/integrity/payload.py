@@ -27,14 +27,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from perfeval_xl.integrity.canonical import CanonicalError, nfc
+from perfeval_xl.integrity.canonical import CanonicalError, canonical_bytes, canonical_text, nfc
 from perfeval_xl.integrity.keys import KEY_ID_PATTERN
 
 PAYLOAD_FORMAT = "perfeval-payload-v1"
@@ -65,9 +65,37 @@ def build_payload(
     sheets: Sequence[tuple[str, Mapping[str, CellValue]]],
 ) -> dict[str, Any]:
     """The payload structure for `meta` and the locked cells of each sheet, in sheet order."""
-    checked = meta if isinstance(meta, PayloadMeta) else PayloadMeta.model_validate(dict(meta))
+    checked = _checked_meta(meta)
+    sheet_items = [{"name": name, "cells": _cells(name, cells)} for name, cells in _named(sheets)]
+    return {"format": PAYLOAD_FORMAT, "meta": checked.model_dump(), "sheets": sheet_items}
+
+
+def payload_bytes(
+    meta: Mapping[str, Any] | PayloadMeta,
+    sheets: Sequence[tuple[str, Mapping[str, CellValue]]],
+) -> bytes:
+    """`canonical_bytes(build_payload(meta, sheets))`, what is signed, without building the payload.
+
+    Each cell's encoded [address, value] is kept across payloads (a form's labels recur in every
+    workbook). Any error is raised by `build_payload` itself, which says where."""
+    checked = _checked_meta(meta)
+    try:
+        sheet_texts = [f'{{"cells":[{_cells_text(cells)}],"name":{canonical_text(name)}}}'
+                       for name, cells in _named(sheets)]
+    except (CanonicalError, TypeError):  # TypeError: an unhashable value
+        return canonical_bytes(build_payload(checked, sheets))
+    meta_text = canonical_text(checked.model_dump())
+    text = f'{{"format":{canonical_text(PAYLOAD_FORMAT)},"meta":{meta_text},"sheets":[{",".join(sheet_texts)}]}}'
+    return text.encode("utf-8")
+
+
+def _checked_meta(meta: Mapping[str, Any] | PayloadMeta) -> PayloadMeta:
+    return meta if isinstance(meta, PayloadMeta) else PayloadMeta.model_validate(dict(meta))
+
+
+def _named(sheets: Sequence[tuple[str, Mapping[str, CellValue]]]) -> Iterator[tuple[str, Mapping[str, CellValue]]]:
+    """Each sheet's NFC name and cells; raises CanonicalError for an empty or repeated name."""
     seen: set[str] = set()
-    sheet_items = []
     for name, cells in sheets:
         if not isinstance(name, str) or not name:
             raise CanonicalError(f"sheet name {name!r} must be a non-empty str")
@@ -75,8 +103,7 @@ def build_payload(
         if norm_name in seen:
             raise CanonicalError(f"sheet {name!r} appears twice")
         seen.add(norm_name)
-        sheet_items.append({"name": norm_name, "cells": _cells(norm_name, cells)})
-    return {"format": PAYLOAD_FORMAT, "meta": checked.model_dump(), "sheets": sheet_items}
+        yield norm_name, cells
 
 
 @lru_cache(maxsize=1024)  # every payload repeats its form's addresses; errors are not cached
@@ -115,6 +142,28 @@ def _cells(sheet: str, cells: Mapping[str, CellValue]) -> list[list[Any]]:
 def _address(address: str) -> tuple[tuple[int, int], str]:
     """(row, column) and the plain text ("$b$3" -> "B3") of an address."""
     return address_key(address), address.replace("$", "").strip().upper()
+
+
+def _cells_text(cells: Mapping[str, CellValue]) -> str:
+    """The encoded `_cells(cells)` list without its brackets; raises where `_cells` does (not saying where)."""
+    encoded = [_cell_text(address, raw) if type(raw) is not str or len(raw) <= _CACHED_CHARS
+               else _cell_text.__wrapped__(address, raw) for address, raw in cells.items()]
+    if len(dict(encoded)) != len(encoded):
+        raise CanonicalError("a cell is given twice")
+    encoded.sort()
+    return ",".join([text for _, text in encoded if text])
+
+
+# Longer text is encoded each time: a hostile workbook must not fill the cache with megabytes.
+_CACHED_CHARS = 200
+
+
+@lru_cache(maxsize=8192, typed=True)  # typed: True, 1 and Decimal(1) are different cells
+def _cell_text(address: str, raw: CellValue) -> tuple[tuple[int, int], str]:
+    """(row, column) of the cell and its encoded [address, value] pair ("" when blank)."""
+    key, text = _address(address)
+    value = _cell_value(raw, "", address)
+    return key, "" if value is None else canonical_text([text, value])
 
 
 def _cell_value(raw: CellValue, sheet: str, address: str) -> Any:

@@ -120,13 +120,17 @@ def verify(
     payload: Any,
     signature: Signature | str | None,
     public_keys: Mapping[str, Ed25519PublicKey],
+    *,
+    message: bytes | None = None,
 ) -> VerifyResult:
     """Check `signature` (a Signature, its stored text, or None) over `payload`.
 
+    `message`: the payload's canonical bytes, when the caller already encoded it (`payload` is then unused).
     Raises only for a payload that cannot be encoded (a caller's bug); every problem
     with the signature itself is a status.
     """
-    message = canonical_bytes(payload)
+    if message is None:
+        message = canonical_bytes(payload)
     if signature is None or (isinstance(signature, str) and not signature.strip()):
         return VerifyResult(status=SignatureStatus.MISSING)
     if isinstance(signature, str):

@@ -5,7 +5,7 @@ import pytest
 from pydantic import ValidationError
 
 from perfeval_xl.integrity.canonical import CanonicalError, canonical_bytes
-from perfeval_xl.integrity.payload import PAYLOAD_FORMAT, address_key, build_payload
+from perfeval_xl.integrity.payload import PAYLOAD_FORMAT, address_key, build_payload, payload_bytes
 
 META = {
     "year": 2024,
@@ -93,6 +93,29 @@ def test_bad_addresses(address):
 def test_bad_cells_and_sheets(sheets, message):
     with pytest.raises(CanonicalError, match=message):
         build_payload(META, sheets)
+    with pytest.raises(CanonicalError, match=message):
+        payload_bytes(META, sheets)
+
+
+_CELLS = {"B10": "优", "A2": 1, "$C$1": Decimal("95.00"), "AA1": True, "B2": None, "B3": "", "c4": "e\u0301",
+          "D1": Decimal("-0.0"), "D2": Decimal("1.5E-3"), "D3": dt.datetime(2024, 1, 31), "D4": dt.datetime(2024, 1, 31, 9),
+          "D5": dt.date(2024, 2, 1), "D6": 'quote " and \\ and \n', "D7": "x" * 300, "D8": Decimal(1), "D9": False}
+
+
+@pytest.mark.parametrize("sheets", [
+    [],
+    [("绩效自评表", _CELLS), ("预算执行", {})],
+    [("S", {"A1": Decimal(1)}), ("T", {"A1": True}), ("U", {"A1": 1}), ("V", {"A1": "1"})],  # one cache, four cells
+    [("e\u0301", {"A1": "x" * 201})],
+])
+def test_payload_bytes_are_the_canonical_bytes_of_the_payload(sheets):
+    for _ in range(2):  # the second time from the cache
+        assert payload_bytes(META, sheets) == canonical_bytes(build_payload(META, sheets))
+
+
+def test_payload_bytes_say_where_a_value_fails():
+    with pytest.raises(CanonicalError, match=r"sheets\[0\]"):
+        payload_bytes(META, [("S", {"A1": Decimal("NaN")})])
 
 
 @pytest.mark.parametrize(

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from perfeval_xl.findings import Finding, Location, finding
-from perfeval_xl.intake.bind import Bound
+from perfeval_xl.intake.bind import Bound, Rect, allowed_ranges
 from perfeval_xl.intake.reader import WorkbookRead
+from perfeval_xl.integrity.issue import signed_cells
 from perfeval_xl.integrity.register import RegisterEntry
+from perfeval_xl.layout.contract import Cell, SheetSpec, WorkbookLayout
 from perfeval_xl.layout.definition import IssuedDefinition
 from perfeval_xl.model import ProjectResult
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -36,6 +41,29 @@ class CheckContext:
     def at(self, sheet: str | None = None, cell: str | None = None, **more: object) -> Location:
         project = self.definition.project.id if self.definition else None
         return Location(file=self.file, sheet=sheet, cell=cell, project_id=project, **more)
+
+    def derived(self, key: str, source: object, compute: Callable[[], T]) -> T:
+        """`compute()` once per file while `source` (the layout or sheet it derives from) stays the same."""
+        kept = self.memo.get(key)
+        if isinstance(kept, tuple) and kept[0] is source:
+            return kept[1]  # type: ignore[no-any-return]
+        value = compute()
+        self.memo[key] = (source, value)
+        return value
+
+    # What several checks derive alike from the layout; callers read these, never change them.
+
+    def areas(self, layout: WorkbookLayout) -> dict[str, list[Rect]]:
+        """`allowed_ranges(layout)`."""
+        return self.derived("layout.areas", layout, lambda: allowed_ranges(layout))
+
+    def signed_cells(self, spec: SheetSpec) -> list[Cell]:
+        """`integrity.issue.signed_cells(spec)`."""
+        return self.derived(f"sheet.signed:{spec.name}", spec, lambda: signed_cells(spec))
+
+    def positions(self, spec: SheetSpec) -> set[tuple[int, int]]:
+        """(row, column) of every cell of `spec`."""
+        return self.derived(f"sheet.positions:{spec.name}", spec, lambda: {(c.row, c.col) for c in spec.cells})
 
 
 Check = Callable[[CheckContext], list[Finding]]

@@ -26,7 +26,7 @@ def outside_cells(ctx: CheckContext) -> list[Finding]:
         stray = list(sheet.outside)
         if spec.name != META_SHEET:  # _meta's cells, its signature row included, are the integrity checks'
             seen = set(stray)
-            for row, col in _uncovered(spec, sheet.values.keys()):
+            for row, col in _uncovered(spec, ctx.positions(spec), sheet.values.keys()):
                 ref = a1.ref(row, col)
                 if ref not in seen:
                     stray.append(ref)
@@ -40,12 +40,11 @@ def outside_cells(ctx: CheckContext) -> list[Finding]:
     return out
 
 
-def _uncovered(spec: SheetSpec, filled: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+def _uncovered(spec: SheetSpec, own: set[tuple[int, int]], filled: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """The filled positions no layout cell occupies (merged areas included), in row-major order.
 
     Positions are tested against the cells' own addresses first; only the few left over (usually
-    none) against the merged areas, which are never expanded cell by cell."""
-    own = {(cell.row, cell.col) for cell in spec.cells}
+    none) against the merged areas, which are never expanded cell by cell. `own`: the cells' positions."""
     left = [position for position in filled if position not in own]
     if left:
         areas = [(cell.row, cell.col, *a1.parse(cell.merge_to)) for cell in spec.cells if cell.merge_to]

@@ -16,14 +16,13 @@ from __future__ import annotations
 from typing import Any
 
 from perfeval_xl.findings import Finding, finding
-from perfeval_xl.intake.bind import allowed_ranges
 from perfeval_xl.intake.cellref import cell_name, parse_ref
 from perfeval_xl.intake.checks.context import CheckContext
 from perfeval_xl.intake.reader import SheetRead
 from perfeval_xl.integrity.checks.issued import issued_for
 from perfeval_xl.integrity.checks.sheetmap import issued_pairing
 from perfeval_xl.integrity.checks.values import difference, same, shown
-from perfeval_xl.integrity.issue import SIGNATURE_KEY, signed_cells
+from perfeval_xl.integrity.issue import SIGNATURE_KEY
 from perfeval_xl.layout.contract import META_SHEET, Cell, SheetSpec
 from perfeval_xl.layout.definition import PREFIX as DEFINITION_PREFIX
 from perfeval_xl.layout.definition import IssuedDefinition, chunks_from_meta, decode
@@ -40,15 +39,16 @@ def check_locked_content(ctx: CheckContext) -> list[Finding]:
         return []
     pairing = issued_pairing(ctx, issued)
     out: list[Finding] = []
-    areas = allowed_ranges(issued.layout)
+    areas = ctx.areas(issued.layout)
     for spec in issued.layout.sheets:
         sheet = pairing.by_expected.get(spec.name)
         if sheet is None:
             continue
         chunks: list[Cell] = []
         values, formulas = sheet.values, sheet.formulas
-        for cell in signed_cells(spec):
-            if cell.key and cell.key.startswith(_DEFINITION_KEY):
+        meta = spec.name == META_SHEET  # the only sheet with definition chunks
+        for cell in ctx.signed_cells(spec):
+            if meta and cell.key and cell.key.startswith(_DEFINITION_KEY):
                 chunks.append(cell)
                 continue
             found = values.get((cell.row, cell.col))
@@ -70,11 +70,13 @@ def _filled_outside(ctx: CheckContext, spec: SheetSpec, sheet: SheetRead,
     (the signature row of _meta excepted). Beyond the form's area, filled cells are the intake's
     OUTSIDE_FORM_FILLED warning: notes typed beside a form change nothing that was issued."""
     top, left, bottom, right = area
-    known = {(c.row, c.col) for c in spec.cells}
+    known = ctx.positions(spec)
     if spec.name == META_SHEET:
-        known |= {(r, c) for (r, c0), v in sheet.values.items() if c0 == 1 and v == SIGNATURE_KEY for c in (1, 2)}
-    filled = set(sheet.values) | {p for p in map(parse_ref, sheet.formulas) if p is not None}
-    extra = sorted(p for p in filled - known if top <= p[0] <= bottom and left <= p[1] <= right)
+        known = known | {(r, c) for (r, c0), v in sheet.values.items() if c0 == 1 and v == SIGNATURE_KEY for c in (1, 2)}
+    # Filled positions not in `known`: values first, then formulas (a set of every filled cell cost more).
+    unknown = {p for p in sheet.values if p not in known}
+    unknown.update(p for p in map(parse_ref, sheet.formulas) if p is not None and p not in known)
+    extra = sorted(p for p in unknown if top <= p[0] <= bottom and left <= p[1] <= right)
     out = []
     for row, col in extra[:MAX_OUTSIDE]:
         ref = cell_name(row, col)

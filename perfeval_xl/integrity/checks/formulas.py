@@ -23,7 +23,7 @@ from perfeval_xl.integrity.checks.values import shown
 from perfeval_xl.integrity.formula_norm import FormulaSyntaxError, normalise_formula
 from perfeval_xl.integrity.formula_shift import shift_formula
 from perfeval_xl.integrity.issue import formula_texts
-from perfeval_xl.layout.contract import Role
+from perfeval_xl.layout.contract import Role, WorkbookLayout
 
 SharedMasters = dict[str, tuple[int, int, str]]  # shared index → (row, col, master text)
 
@@ -34,8 +34,7 @@ def check_formulas(ctx: CheckContext) -> list[Finding]:
     if issued is None:
         return []
     expected = issued.registered_formulas or formula_texts(issued.layout)
-    written = {f"{s.name}!{c.ref}": (c.formula or "").removeprefix("=")
-               for s in issued.layout.sheets for c in s.cells if c.role is Role.FORMULA}
+    written = _written(issued.layout)
     pairing = issued_pairing(ctx, issued)
     masters: dict[str, SharedMasters] = {}
     out: list[Finding] = []
@@ -44,21 +43,29 @@ def check_formulas(ctx: CheckContext) -> list[Finding]:
         sheet = pairing.by_expected.get(sheet_name)
         if sheet is None:
             continue
-        shown_expected = written.get(key) or normal
+        issued_text = written.get(sheet_name, {}).get(ref)
         stored = sheet.formulas.get(ref)
         if stored is None:
             position = parse_ref(ref)
             value = sheet.value(*position) if position else None
-            out.append(finding("FORMULA_REPLACED", ctx.at(sheet_name, ref), sheet=sheet_name, cell=ref, expected=shown_expected,
-                               found=shown(value)))
+            out.append(finding("FORMULA_REPLACED", ctx.at(sheet_name, ref), sheet=sheet_name, cell=ref,
+                               expected=issued_text or normal, found=shown(value)))
             continue
         if sheet_name not in masters:
             masters[sheet_name] = shared_masters(sheet.formulas)
         text = formula_text(ref, stored, masters[sheet_name])
-        if text is None or (text != written.get(key) and not _same(normal, text)):
-            out.append(finding("FORMULA_CHANGED", ctx.at(sheet_name, ref), sheet=sheet_name, cell=ref, expected=shown_expected,
-                               found=text if text is not None else "（无法读取的共享公式）"))
+        if text is None or (text != issued_text and not _same(normal, text)):
+            out.append(finding("FORMULA_CHANGED", ctx.at(sheet_name, ref), sheet=sheet_name, cell=ref,
+                               expected=issued_text or normal, found=text if text is not None else "（无法读取的共享公式）"))
     return out
+
+
+def _written(layout: WorkbookLayout) -> dict[str, dict[str, str]]:
+    """Per sheet, each formula cell's formula as the layout writes it, without its "=" (keyed by the
+    layout's own strings: no 'sheet!A1' text made for every cell of every file)."""
+    formula = Role.FORMULA
+    return {s.name: {c.ref: (c.formula or "").removeprefix("=") for c in s.cells if c.role is formula}
+            for s in layout.sheets}
 
 
 def shared_masters(formulas: Mapping[str, FormulaCell]) -> SharedMasters:

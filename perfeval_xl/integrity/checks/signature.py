@@ -15,8 +15,8 @@ Without a register and without public keys a signature cannot be verified: a war
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import ValidationError
@@ -27,9 +27,9 @@ from perfeval_xl.intake.reader import WorkbookRead
 from perfeval_xl.integrity.canonical import CanonicalError
 from perfeval_xl.integrity.checks.issued import Issued, issued_for
 from perfeval_xl.integrity.issue import SIGNATURE_KEY, UNSIGNED_KEY_ID, signed_cells
-from perfeval_xl.integrity.payload import CellValue, PayloadMeta, build_payload
+from perfeval_xl.integrity.payload import CellValue, PayloadMeta, payload_bytes
 from perfeval_xl.integrity.signing import Signature, SignatureFormatError, verify
-from perfeval_xl.layout.contract import META_SHEET, WorkbookLayout
+from perfeval_xl.layout.contract import META_SHEET, Cell, SheetSpec, WorkbookLayout
 
 SIGNATURE_PROPERTY = f"perfeval_{SIGNATURE_KEY}"
 _VERIFIED_KEY = "integrity.signature"  # memo: (the layout whose locked cells were verified, valid or not)
@@ -54,10 +54,10 @@ def check_signature(ctx: CheckContext) -> list[Finding]:
     except SignatureFormatError as exc:
         return [finding("SIGNATURE_MALFORMED", where, detail=str(exc))]
     try:
-        payload = payload_as_read(issued.layout, ctx.read)
+        message = message_as_read(issued.layout, ctx.read, ctx.signed_cells)
     except (CanonicalError, ValidationError, ValueError) as exc:
         return [finding("SIGNATURE_INVALID", where, detail=f"payload cannot be rebuilt: {exc}"[:300])]
-    result = verify(payload, signature, _keys(ctx, issued))
+    result = verify(None, signature, _keys(ctx, issued), message=message)
     ctx.memo[_VERIFIED_KEY] = (issued.layout, result.ok)
     found = result.finding(where)
     return [] if found is None else [found]
@@ -85,8 +85,10 @@ def signature_text(read: WorkbookRead) -> str | None:
     return None
 
 
-def payload_as_read(layout: WorkbookLayout, read: WorkbookRead) -> dict[str, Any]:
-    """The signed payload of the returned workbook: the layout's locked cells with the values read.
+def message_as_read(layout: WorkbookLayout, read: WorkbookRead,
+                    signed: Callable[[SheetSpec], list[Cell]] = signed_cells) -> bytes:
+    """The signed bytes of the returned workbook: its payload, the layout's locked cells with the values read.
+    `signed`: `signed_cells`, or a caller's copy of its results.
 
     Raises ValueError / ValidationError / CanonicalError when _meta or a value cannot
     form a payload (the caller reports the signature as invalid).
@@ -107,9 +109,9 @@ def payload_as_read(layout: WorkbookLayout, read: WorkbookRead) -> dict[str, Any
         cells: dict[str, CellValue] = {}
         if sheet is not None:
             get = sheet.values.get
-            cells = {cell.ref: get((cell.row, cell.col)) for cell in signed_cells(spec)}
+            cells = {cell.ref: get((cell.row, cell.col)) for cell in signed(spec)}
         sheets.append((spec.name, cells))
-    return build_payload(payload_meta, sheets)
+    return payload_bytes(payload_meta, sheets)
 
 
 def _keys(ctx: CheckContext, issued: Issued) -> dict[str, Ed25519PublicKey]:
