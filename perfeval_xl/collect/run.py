@@ -340,8 +340,8 @@ def _check_and_store(writer: BackgroundWriter, store: Store, run_id: int, option
     check = CheckOptions(public_keys=_register_keys(issued.public_keys), expected_batch=batch_id,
                          expected_year=year, register_path=str(options.register.resolve()))
     reports = iter_checked([archived.path for _, archived in fresh], check,
-                               progress=(lambda d, t: progress("check", d, t)) if progress else None,
-                               isolation=_isolation(options))
+                           progress=(lambda d, t: progress("check", d, t)) if progress else None,
+                           isolation=_isolation(options))
     stored = 0
 
     def store_chunk(chunk: list[FileIntake]) -> None:

@@ -4,8 +4,8 @@ Rows are inserted a table at a time (one executemany per table), not a statement
 a statement's fixed cost in SQLAlchemy outweighs its rows' cost. Rows wait until the
 transaction's next use of `session` (any read or update) or its end, so every statement
 still sees every row added before it. The executemany goes to the driver directly, each
-value converted by its column type's own bind processor: SQLAlchemy's per-row parameter
-building cost more than the rows' conversion and the driver's work together.
+value converted by its column type's own bind processor: SQLAlchemy building each row's
+parameters was a third of the inserts' CPU.
 """
 
 from __future__ import annotations
