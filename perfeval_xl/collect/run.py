@@ -318,8 +318,7 @@ def _archive_all(store: Store, archive: Archive, files: list[Path], progress: Pr
         between_chunks()
         part = others[start:start + ARCHIVE_CHUNK]
         chunk, hashes = [path for path, _ in part], [sha256 for _, sha256 in part]
-        for path, archived in zip(chunk, archive.put_all(chunk, hashes, archived_already)):
-            archived_already[archived.sha256] = archived.path  # the same content again in a later chunk
+        for path, archived in zip(chunk, archive.put_all(chunk, hashes)):
             if archived.sha256 in stored:
                 known.append((path, archived.sha256))
             else:

@@ -17,7 +17,7 @@ import hashlib
 import os
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -106,20 +106,17 @@ class Archive:
         """Archive `source` unless its content is already archived (then nothing is written)."""
         return self.put_all([source])[0]
 
-    def put_all(self, sources: Sequence[Path], hashes: Sequence[str] | None = None,
-                archived: Mapping[str, Path] | None = None) -> list[ArchivedFile]:
+    def put_all(self, sources: Sequence[Path], hashes: Sequence[str] | None = None) -> list[ArchivedFile]:
         """`put` for several files, in order. The copies are made durable together: every copy
         is written to .incoming, then one filesystem sync, then the renames into place, then
         one more sync; not two fsyncs per file (each forces a journal commit: ~1–5 ms).
         `hashes`: the sources' SHA-256 when the caller has just computed them (not read again
-        before copying; a copy whose bytes differ still fails with STORE_ARCHIVE_CHANGED).
-        `archived`: what `contents()` found, when the caller has it: content not in it is not looked
-        for again (a folder listing per file)."""
+        before copying; a copy whose bytes differ still fails with STORE_ARCHIVE_CHANGED)."""
         staged: dict[str, tuple[Path, Path]] = {}  # sha256 → (source, its copy in .incoming)
         found: list[tuple[str, int, Path]] = []  # per source: sha256, size, archived path
         try:
             for index, source in enumerate(map(Path, sources)):
-                found.append(self._stage(source, staged, hashes[index] if hashes is not None else None, archived))
+                found.append(self._stage(source, staged, hashes[index] if hashes is not None else None))
             self._commit(staged, {sha256: path for sha256, _, path in found})
         finally:
             for _, temp in staged.values():
@@ -131,15 +128,15 @@ class Archive:
             staged.pop(sha256, None)  # a second source with the same content created nothing
         return entries
 
-    def _stage(self, source: Path, staged: dict[str, tuple[Path, Path]], known: str | None,
-               archived: Mapping[str, Path] | None) -> tuple[str, int, Path]:
+    def _stage(self, source: Path, staged: dict[str, tuple[Path, Path]],
+               known: str | None) -> tuple[str, int, Path]:
         """Hash `source` (unless `known`); copy it to .incoming unless archived (or staged) already.
         Its archive path."""
         try:
             expected, size = (known, source.stat().st_size) if known is not None else sha256_file(source)
             if expected in staged:
                 return expected, size, self._target(expected, staged[expected][0])
-            found = self._intact(expected) if archived is None or expected in archived else None
+            found = self._intact(expected)
             if found is not None:
                 return expected, size, found
             incoming = self.root / INCOMING
