@@ -30,9 +30,10 @@ def not_issued(report: FileReport, issued: RegisterIndex) -> list[Finding]:
                     project=report.project_id, version=report.issued_version or "")]
 
 
-def file_intake(report: FileReport, archived: ArchivedFile, name: str, receipts: tuple[Receipt, ...],
-                extra: list[Finding]) -> FileIntake:
-    """One file's record: its submission (when a project could be read) or its file-level findings."""
+def file_intake(report: FileReport, inputs_json: str | None, archived: ArchivedFile, name: str,
+                receipts: tuple[Receipt, ...], extra: list[Finding]) -> FileIntake:
+    """One file's record: its submission (when a project could be read) or its file-level findings.
+    `inputs_json`: the report's inputs as the worker serialised them (pipeline.iter_checked)."""
     findings = [f.at(file=name) for f in [*report.findings, *extra]]
     outcome = Outcome.of(findings)
     received = ReceivedFile(sha256=archived.sha256, original_name=name, size=archived.size,
@@ -42,7 +43,7 @@ def file_intake(report: FileReport, archived: ArchivedFile, name: str, receipts:
         return FileIntake(file=received, outcome=outcome, findings=tuple(findings), receipts=receipts)
     submission = SubmissionIntake(
         project_id=report.project_id, batch_id=report.batch_id, issued_version=report.issued_version,
-        outcome=outcome, inputs=report.inputs if outcome is not Outcome.REJECTED else None,
+        outcome=outcome, inputs_json=inputs_json if outcome is not Outcome.REJECTED else None,
         result=report.result if outcome is not Outcome.REJECTED else None, findings=tuple(findings),
     )
     return FileIntake(file=received, outcome=outcome, submissions=(submission,), receipts=receipts)

@@ -26,7 +26,7 @@ from perfeval_xl.collect.background import BackgroundWriter
 from perfeval_xl.collect.bridge import file_intake, not_issued, stored_entries
 from perfeval_xl.findings import Finding
 from perfeval_xl.intake.isolation import IsolationLimits
-from perfeval_xl.intake.pipeline import CheckOptions, iter_check_files, start_check_workers
+from perfeval_xl.intake.pipeline import CheckOptions, iter_checked, start_check_workers
 from perfeval_xl.integrity.register import RegisterIndex
 from perfeval_xl.manifest.roster import Roster, load_roster
 from perfeval_xl.store import (
@@ -338,9 +338,9 @@ def _check_and_store(writer: BackgroundWriter, store: Store, run_id: int, option
     """Check the new files in workers; the writer stores them in input order, a chunk per transaction."""
     check = CheckOptions(public_keys=_register_keys(issued.public_keys), expected_batch=batch_id,
                          expected_year=year, register_path=str(options.register.resolve()))
-    reports = iter_check_files([archived.path for _, archived in fresh], check,
-                               progress=(lambda d, t: progress("check", d, t)) if progress else None,
-                               isolation=_isolation(options))
+    reports = iter_checked([archived.path for _, archived in fresh], check,
+                           progress=(lambda d, t: progress("check", d, t)) if progress else None,
+                           isolation=_isolation(options))
     stored = 0
 
     def store_chunk(chunk: list[FileIntake]) -> None:
@@ -352,8 +352,8 @@ def _check_and_store(writer: BackgroundWriter, store: Store, run_id: int, option
 
     chunk: list[FileIntake] = []
     submitted = 0
-    for (path, archived), report in zip(fresh, reports):
-        chunk.append(file_intake(report, archived, path.name, tuple(receipts.get(path.name, ())),
+    for (path, archived), (report, inputs_json) in zip(fresh, reports):
+        chunk.append(file_intake(report, inputs_json, archived, path.name, tuple(receipts.get(path.name, ())),
                                  not_issued(report, issued)))
         if len(chunk) == STORE_CHUNK or submitted + len(chunk) == len(fresh):
             writer.submit(store_chunk, chunk)

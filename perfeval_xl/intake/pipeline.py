@@ -36,11 +36,12 @@ from perfeval_xl.intake.isolation import (IsolatedPool, IsolationLimits, Outcome
                                          start_workers_early)
 from perfeval_xl.intake.models import GateLimits
 from perfeval_xl.intake.reader import ReturnReader, WorkbookRead
-from perfeval_xl.intake.report import FileReport, without_findings
+from perfeval_xl.intake.report import FileReport, report_parts, without_findings
 from perfeval_xl.integrity.checks.signature import signature_expected, signature_verified
 from perfeval_xl.integrity.register import RegisterEntry, RegisterIndex
 from perfeval_xl.integrity.verify import INTEGRITY_CHECKS
 from perfeval_xl.layout.contract import ACCEPTED_VERSIONS, WorkbookLayout
+from perfeval_xl.model import ProjectInputs
 
 _FACT_CHARS = 200  # of a _meta fact kept in the report (a hostile file may put megabytes there)
 
@@ -82,10 +83,24 @@ def iter_check_files(paths: Sequence[str | os.PathLike[str]], options: CheckOpti
                      progress: ProgressCallback | None = None,
                      isolation: IsolationLimits | None = None) -> Iterator[FileReport]:
     """`check_files` one report at a time, in input order, as the workers finish them."""
+    for report, inputs_json in iter_checked(paths, options, progress, isolation):
+        yield report if inputs_json is None else report.model_copy(
+            update={"inputs": ProjectInputs.model_validate_json(inputs_json)})
+
+
+def iter_checked(paths: Sequence[str | os.PathLike[str]], options: CheckOptions | None = None,
+                 progress: ProgressCallback | None = None,
+                 isolation: IsolationLimits | None = None) -> Iterator[tuple[FileReport, str | None]]:
+    """`iter_check_files` with each report's inputs left as the JSON the worker wrote (report_parts):
+    (the report without its inputs, their JSON or None)."""
     func = partial(_check_file_json, options=options or CheckOptions())
     with IsolatedPool(func, isolation) as pool:
         for outcome in in_input_order(pool.imap(paths, progress)):
-            yield FileReport.model_validate_json(outcome.value) if outcome.ok else _worker_failed(outcome)
+            if outcome.ok:
+                report_json, inputs_json = outcome.value
+                yield FileReport.model_validate_json(report_json), inputs_json
+            else:
+                yield _worker_failed(outcome), None
 
 
 def start_check_workers(isolation: IsolationLimits | None = None) -> None:
@@ -93,9 +108,9 @@ def start_check_workers(isolation: IsolationLimits | None = None) -> None:
     start_workers_early(_check_file_json, isolation)
 
 
-def _check_file_json(path: str, options: CheckOptions) -> str:
+def _check_file_json(path: str, options: CheckOptions) -> tuple[str, str | None]:
     # Reports cross the pipe as JSON: half the CPU of pickling the nested models both ways.
-    return check_file(path, options).model_dump_json()
+    return report_parts(check_file(path, options))
 
 
 def file_facts(path: str) -> tuple[str, int]:

@@ -62,6 +62,14 @@ class FileReport(BaseModel):
         return outcome_of(self.worst)
 
 
+def report_parts(report: FileReport) -> tuple[str, str | None]:
+    """The report as a check worker sends it: its JSON without the inputs, and the inputs' JSON
+    (collect stores that text as it is: decoding it only to encode it again cost the collector
+    a third of the report's decoding)."""
+    inputs = report.inputs
+    return report.model_dump_json(exclude={"inputs"}), inputs.model_dump_json() if inputs is not None else None
+
+
 def without_findings(result: ProjectResult) -> ProjectResult:
     """The result as a report keeps it: its findings live, located, in the report."""
     indicators = tuple(r.model_copy(update={"findings": ()}) if r.findings else r for r in result.indicators)

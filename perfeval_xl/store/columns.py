@@ -8,6 +8,7 @@ the same numbers, and come back as Decimal without trailing zeros ("9.43", "10")
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import lru_cache
 from typing import Any
@@ -18,6 +19,7 @@ from sqlalchemy.types import TypeEngine
 from perfeval_xl.store.errors import StoreError
 
 _CONTEXT = Context(prec=80)
+_BOUND_HELD = 1 << 14  # distinct numbers remembered per column type and dialect
 
 # Column info keys: a crash-and-resume must leave every column equal to an
 # uninterrupted run's except those filled from the collector's own clock and those
@@ -44,30 +46,45 @@ class ExactDecimal(TypeDecorator[Decimal]):
         self.scale = scale
         self.label = label
         self._quantum = Decimal(1).scaleb(-scale)
-        # Equal numbers round alike, and a batch's rows repeat few distinct figures (weights, scores).
-        self._bound = lru_cache(maxsize=1 << 12)(self._round)
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
             return dialect.type_descriptor(String(self.precision + 2))
         return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
 
-    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        number = value if type(value) is Decimal else self._decimal(value)
-        if not number.is_finite():
-            raise StoreError("STORE_VALUE_OUT_OF_RANGE", value=str(number), column=self.label,
-                             digits=self.precision - self.scale)
-        # The sign in the key: -0 equals 0 but is stored as "-0.000000".
-        return self._bound(number, number.is_signed(), dialect.name == "sqlite")
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any]:
+        """Rounded to the column's scale, as text on SQLite. Each distinct number is rounded once:
+        a batch's rows repeat few distinct figures (weights, scores), and this runs for every one."""
+        as_text = dialect.name == "sqlite"
+        send = self.impl_instance.bind_processor(dialect)
+        bound: dict[object, Any] = {}
+
+        def process(value: Any) -> Any:
+            if value is None:
+                return None
+            number = value if type(value) is Decimal else self._decimal(value)
+            key = number if number else (number.is_signed(),)  # -0 equals 0 but is stored as "-0.000000"
+            try:
+                return bound[key]
+            except (KeyError, TypeError):  # TypeError: a signalling NaN has no hash (refused below)
+                pass
+            rounded = self._round(number, as_text)
+            if len(bound) >= _BOUND_HELD:
+                bound.clear()
+            bound[key] = result = send(rounded) if send is not None else rounded
+            return result
+
+        return process
 
     def _decimal(self, value: Any) -> Decimal:
         if isinstance(value, (float, bool)) or not isinstance(value, (Decimal, int)):
             raise TypeError(f"{self.label}: expected Decimal or int, got {type(value).__name__}")
         return Decimal(value)
 
-    def _round(self, number: Decimal, _signed: bool, as_text: bool) -> Decimal | str:
+    def _round(self, number: Decimal, as_text: bool) -> Decimal | str:
+        if not number.is_finite():
+            raise StoreError("STORE_VALUE_OUT_OF_RANGE", value=str(number), column=self.label,
+                             digits=self.precision - self.scale)
         rounded = number.quantize(self._quantum, rounding=ROUND_HALF_UP, context=_CONTEXT)
         if rounded.adjusted() >= self.precision - self.scale:
             raise StoreError("STORE_VALUE_OUT_OF_RANGE", value=format(number, "f"), column=self.label,

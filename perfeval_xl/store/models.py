@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from perfeval_xl.engine.profile import ScoringProfile
 from perfeval_xl.findings import Finding, Severity, worst_severity
-from perfeval_xl.model import Project, ProjectInputs, ProjectResult
+from perfeval_xl.model import Project, ProjectResult
 
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
@@ -81,7 +81,7 @@ class SubmissionIntake(BaseModel):
     batch_id: str | None = None
     issued_version: int | None = None
     outcome: Outcome
-    inputs: ProjectInputs | None = None
+    inputs_json: str | None = None  # ProjectInputs.model_dump_json(), stored as it is
     result: ProjectResult | None = None
     # Findings about this project beyond the result's own; the result's findings are
     # stored too, each distinct finding once.

@@ -299,7 +299,7 @@ def _store_submission(tx: Txn, sha256: str, sub: SubmissionIntake, submission_id
     tx.insert(SubmissionRow, [{
         "id": submission_id, "file_sha256": sha256, "project_id": sub.project_id, "batch_id": sub.batch_id or "",
         "issued_version": sub.issued_version, "outcome": sub.outcome.value,
-        "inputs_json": sub.inputs.model_dump_json() if sub.inputs is not None else None,
+        "inputs_json": sub.inputs_json,
         "received_at": where.received_at, "receipt_rank": where.receipt_rank, "is_late": where.is_late,
         "is_current": where.is_current, "superseded_by": where.superseded_by,
         "needs_decision": where.needs_decision, "decided": False,

@@ -107,7 +107,7 @@ def intake(
         result = project_result(project_id, scores) if outcome is not Outcome.REJECTED else None
         inputs = ProjectInputs(project_id=project_id, indicators={"I01": IndicatorInput(actual=Decimal("20"))})
         submissions = (SubmissionIntake(project_id=project_id, batch_id=batch_id, issued_version=issued_version,
-                                        outcome=outcome, inputs=inputs, result=result, findings=tuple(findings)),)
+                                        outcome=outcome, inputs_json=inputs.model_dump_json(), result=result, findings=tuple(findings)),)
     return FileIntake(
         file=ReceivedFile(sha256=digest, original_name=name, size=len(name), format="xlsx",
                           archive_path=f"{digest[:2]}/{digest}.xlsx"),

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from perfeval_xl.store import Store, StoreError, file_known, ingest_file, record_run_start
-from perfeval_xl.store.columns import plain_decimal
+from perfeval_xl.store.columns import amount, plain_decimal
 from perfeval_xl.store.schema import IndicatorResultRow, ProjectResultRow
 from tests.store.support import dump, intake
 
@@ -69,3 +69,19 @@ def test_floats_are_refused(store: Store) -> None:
     ingest_file(store, record_run_start(store, "test"), intake("a.xlsx"))
     with pytest.raises(Exception, match="expected Decimal or int, got float"), store.write() as session:
         session.execute(ProjectResultRow.__table__.update().values(total=0.1))
+
+
+def test_each_number_binds_by_its_own_value_however_often_it_repeats(store: Store) -> None:
+    dialect = store.engine.dialect
+    bind = amount().dialect_impl(dialect).bind_processor(dialect)
+    values = ["0", "-0", "0E-9", "-0E-9", "1.0000005", "1.00000050", "-0.0000001", "0.0000001"] * 2
+    assert [str(bind(Decimal(v))) for v in values] == [
+        "0.000000", "-0.000000", "0.000000", "-0.000000", "1.000001", "1.000001", "-0.000000", "0.000000"] * 2
+    assert bind(None) is None and str(bind(7)) == "7.000000"
+    for refused in (0.5, True):
+        with pytest.raises(TypeError, match="expected Decimal or int"):
+            bind(refused)
+    for not_finite in ("NaN", "sNaN", "Infinity", "-Infinity"):
+        with pytest.raises(StoreError) as caught:
+            bind(Decimal(not_finite))
+        assert caught.value.code == "STORE_VALUE_OUT_OF_RANGE"
