@@ -337,7 +337,8 @@ def _check_and_store(writer: BackgroundWriter, store: Store, run_id: int, option
                      receipts: dict[str, list[Receipt]], progress: Progress | None) -> None:
     """Check the new files in workers; the writer stores them in input order, a chunk per transaction."""
     check = CheckOptions(public_keys=_register_keys(issued.public_keys), expected_batch=batch_id,
-                         expected_year=year, register_path=str(options.register.resolve()))
+                         expected_year=year, register_path=str(options.register.resolve()),
+                         register_lines=issued.lines)  # indexed once here, not again by each worker
     reports = iter_checked([archived.path for _, archived in fresh], check,
                            progress=(lambda d, t: progress("check", d, t)) if progress else None,
                            isolation=_isolation(options))

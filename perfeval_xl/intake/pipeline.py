@@ -38,7 +38,7 @@ from perfeval_xl.intake.models import GateLimits
 from perfeval_xl.intake.reader import ReturnReader, WorkbookRead
 from perfeval_xl.intake.report import FileReport, report_parts, without_findings
 from perfeval_xl.integrity.checks.signature import signature_expected, signature_verified
-from perfeval_xl.integrity.register import RegisterEntry, RegisterIndex
+from perfeval_xl.integrity.register import RegisterEntry, RegisterIndex, RegisterLines
 from perfeval_xl.integrity.verify import INTEGRITY_CHECKS
 from perfeval_xl.layout.contract import ACCEPTED_VERSIONS, WorkbookLayout
 from perfeval_xl.model import ProjectInputs
@@ -49,13 +49,16 @@ _FACT_CHARS = 200  # of a _meta fact kept in the report (a hostile file may put 
 class CheckOptions(BaseModel):
     """What a check run is given besides the file; picklable (sent to every worker)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     public_keys: dict[str, bytes] = {}  # key id → raw Ed25519 public key, for the integrity checks
     gate: GateLimits = GateLimits()
     expected_batch: str | None = None  # the batch being checked or collected, when known
     expected_year: int | None = None
     register_path: str | None = None  # the issuance register (collect); each worker indexes it once
+    # The register's line index, when the caller built it already (collect): the workers use it
+    # instead of each reading the whole register again (185 MB, 0.7 s per worker at 10,000 projects).
+    register_lines: RegisterLines | None = None
 
 
 def check_file(path: str | os.PathLike[str], options: CheckOptions | None = None) -> FileReport:
@@ -199,9 +202,12 @@ def _checked(ctx: CheckContext, layout: WorkbookLayout, findings: list[Finding],
 def _registered(options: CheckOptions, meta: dict[str, str]) -> RegisterEntry | None:
     """The register's entry for the version _meta names (None when not collecting or not issued)."""
     version = meta.get("issued_version", "")
-    if options.register_path is None or not version.isdigit():
+    lines = options.register_lines
+    if lines is None and options.register_path is not None:
+        lines = _register_index(options.register_path).lines
+    if lines is None or not version.isdigit():
         return None
-    return _register_index(options.register_path).entry(meta.get("project_id", ""), int(version))
+    return lines.entry(meta.get("project_id", ""), int(version))
 
 
 @lru_cache(maxsize=2)

@@ -91,13 +91,38 @@ _PAYLOAD_HASH = re.compile(rb'"payload_hash":\s*"([^"]*)"')
 _BATCH_ID = re.compile(rb'"batch_id":\s*"((?:[^"\\]|\\.)*)"')
 
 
+class RegisterLines:
+    """Where each issued version's line is (project id → (version, byte offset, length)); parses
+    only the lines asked for. Small and picklable: the collector builds it once and hands it to its
+    check workers, instead of each worker reading the whole register again."""
+
+    def __init__(self, path: Path, lines: dict[str, list[tuple[int, int, int]]]) -> None:
+        self.path = path
+        self._lines = lines
+
+    def entry(self, project_id: str, version: int) -> RegisterEntry | None:
+        for issued_version, offset, length in self._lines.get(project_id, []):
+            if issued_version == version:
+                # The line's bytes at once: a buffered readline of an 18 KB line cost twice as much.
+                with open(self.path, "rb", buffering=0) as fh:
+                    fh.seek(offset)
+                    return parse_line(fh.read(length))
+        return None
+
+    def __contains__(self, project_id: str) -> bool:
+        return project_id in self._lines
+
+    def versions(self, project_id: str) -> list[int]:
+        return [v for v, _, _ in self._lines.get(project_id, [])]
+
+
 class RegisterIndex:
-    """Look up issued versions without parsing the whole register: each collector worker
-    indexes the file once (project id and version per line) and parses only the lines it needs."""
+    """Look up issued versions without parsing the whole register: the file is indexed once (project
+    id and version per line; `lines`) and only the lines needed are parsed."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lines: dict[str, list[tuple[int, int, int]]] = {}  # project id → (version, byte offset, length)
+        lines: dict[str, list[tuple[int, int, int]]] = {}
         self.payload_hashes: dict[tuple[str, int], str] = {}  # (project id, version) → payload hash
         self.public_keys: dict[str, str] = {}  # key id → base64 raw public key
         self.batches: set[str] = set()
@@ -110,7 +135,7 @@ class RegisterIndex:
                 if project:
                     project_id = _json_string(project.group(1))
                     issued_version = int(version.group(1))  # type: ignore[union-attr]
-                    self._lines.setdefault(project_id, []).append((issued_version, offset, len(raw)))
+                    lines.setdefault(project_id, []).append((issued_version, offset, len(raw)))
                     payload = _PAYLOAD_HASH.search(raw)
                     self.payload_hashes[(project_id, issued_version)] = _text(payload.group(1)) if payload else ""
                     key, public, batch = _KEY_ID.search(raw), _PUBLIC_KEY.search(raw), _BATCH_ID.search(raw)
@@ -119,15 +144,10 @@ class RegisterIndex:
                     if batch:
                         self.batches.add(_json_string(batch.group(1)))
                 offset += len(raw)
+        self.lines = RegisterLines(path.absolute(), lines)  # absolute: workers may resolve it elsewhere
 
     def entry(self, project_id: str, version: int) -> RegisterEntry | None:
-        for issued_version, offset, length in self._lines.get(project_id, []):
-            if issued_version == version:
-                # The line's bytes at once: a buffered readline of an 18 KB line cost twice as much.
-                with open(self.path, "rb", buffering=0) as fh:
-                    fh.seek(offset)
-                    return parse_line(fh.read(length))
-        return None
+        return self.lines.entry(project_id, version)
 
     def entries(self) -> Iterator[RegisterEntry]:
         """Every entry, parsed one line at a time."""
@@ -137,10 +157,10 @@ class RegisterIndex:
                     yield parse_line(raw)
 
     def __contains__(self, project_id: str) -> bool:
-        return project_id in self._lines
+        return project_id in self.lines
 
     def versions(self, project_id: str) -> list[int]:
-        return [v for v, _, _ in self._lines.get(project_id, [])]
+        return self.lines.versions(project_id)
 
 
 def parse_line(line: bytes) -> RegisterEntry:
