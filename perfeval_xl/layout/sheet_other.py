@@ -3,6 +3,11 @@
 
 from __future__ import annotations
 
+from copy import copy
+from dataclasses import replace
+from functools import lru_cache
+
+from perfeval_xl.engine.excel import FormulaBuilder
 from perfeval_xl.layout import a1
 from perfeval_xl.layout.builder import SCORE_FORMAT, SheetBuilder
 from perfeval_xl.layout.context import (
@@ -172,11 +177,22 @@ def completion_sheet(ctx: FormContext) -> SheetSpec:
 
 
 def evaluators_sheet(ctx: FormContext, refs: ScoringRefs) -> SheetSpec:
+    # The same for every project of a batch but for the total's address: built once per process and
+    # address (the intake rebuilds a layout per returned file; this sheet was a tenth of that). Cells
+    # are never changed once built; each layout gets its own SheetSpec, lists, dicts and print setup.
+    template = _evaluators_template(ctx.title, a1.qualified(ctx.scoring_sheet, refs.total))
+    return replace(template, cells=list(template.cells), widths=dict(template.widths),
+                   heights=dict(template.heights), conditional=list(template.conditional),
+                   print=copy(template.print))
+
+
+@lru_cache(maxsize=64)
+def _evaluators_template(title: str, total: str) -> SheetSpec:
     spec = SheetSpec(SHEET_EVALUATORS, print=PrintSetup())
     sb = SheetBuilder(spec)
     sb.widths(6, 12, 16, 30, 12, 14)
-    f = ctx.formulas
-    sb.label(1, 1, f"{ctx.title}评价人员", "title", span=6)
+    f = FormulaBuilder
+    sb.label(1, 1, f"{title}评价人员", "title", span=6)
     for col, header in enumerate(("序号", "姓名", "职务/职称", "单位", "项目评分", "签字"), start=1):
         sb.label(3, col, header, "header")
     rows = EVALUATOR_ROWS
@@ -201,7 +217,7 @@ def evaluators_sheet(ctx: FormContext, refs: ScoringRefs) -> SheetSpec:
     score_cells = [a1.ref(first + i, 5) for i in range(rows)]
     sb.formula(row + 2, 5, f.evaluator_spread(score_cells, count_cell), "evaluators:spread", "formula", SCORE_FORMAT)
     sb.label(row + 3, 1, "自评总分（绩效自评表）", "row_label", span=4)
-    sb.formula(row + 3, 5, f"={a1.qualified(ctx.scoring_sheet, refs.total)}", "evaluators:total", "formula", SCORE_FORMAT)
+    sb.formula(row + 3, 5, f"={total}", "evaluators:total", "formula", SCORE_FORMAT)
     signature_block(sb, row + 6, 6)
     return spec
 
