@@ -178,8 +178,8 @@ def completion_sheet(ctx: FormContext) -> SheetSpec:
 
 def evaluators_sheet(ctx: FormContext, refs: ScoringRefs) -> SheetSpec:
     # The same for every project of a batch but for the total's address: built once per process and
-    # address (the intake rebuilds a layout per returned file; this sheet was a tenth of that). Cells
-    # are never changed once built; each layout gets its own SheetSpec, lists, dicts and print setup.
+    # address (the intake rebuilds a layout per returned file). Cells are never changed once built;
+    # each layout gets its own SheetSpec, lists, dicts and print setup.
     template = _evaluators_template(ctx.title, a1.qualified(ctx.scoring_sheet, refs.total))
     return replace(template, cells=list(template.cells), widths=dict(template.widths),
                    heights=dict(template.heights), conditional=list(template.conditional),
